@@ -70,7 +70,7 @@ export function parseReference(input: string): Reference {
   let { domain, path } = splitDomain(rest);
   if (domain === LEGACY_DOMAIN) domain = DEFAULT_DOMAIN;
   if (domain === DEFAULT_DOMAIN && !path.includes('/')) path = OFFICIAL_PREFIX + path;
-  if (path !== path.toLowerCase()) invalidRef(input, 'invalid reference format: repository name must be lowercase');
+  if (path !== path.toLowerCase()) invalidRef(input, `invalid reference format: repository name (${path}) must be lowercase`);
   if (!NAME_RE.test(`${domain}/${path}`)) invalidRef(input);
   const ref: { domain: string; path: string; tag?: string; digest?: Digest } = { domain, path };
   if (tag !== undefined) ref.tag = tag;

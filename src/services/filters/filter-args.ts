@@ -83,6 +83,13 @@ export class FilterArgs {
     return new FilterArgs(fields);
   }
 
+  /** withValue returns a copy with one more value for a key. */
+  withValue(key: string, value: string): FilterArgs {
+    const fields: Fields = new Map([...this.#fields].map(([k, v]) => [k, new Map(v)]));
+    fields.set(key, (fields.get(key) ?? new Map<string, boolean>()).set(value, true));
+    return new FilterArgs(fields);
+  }
+
   /** keys lists the filter keys given. */
   keys(): string[] {
     return [...this.#fields.keys()];

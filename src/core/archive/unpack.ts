@@ -1,0 +1,187 @@
+import { createHash, type Hash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import { parseDigest, type Digest } from '../../common/digest.js';
+import { WharfError } from '../../common/errors.js';
+import { LayerWriter, type UnpackStats } from './layer-writer.js';
+import type { SpecialFileOps } from './special-file-ops.js';
+import { extractLayerTar } from './tar-extract.js';
+import type { FromWorker, ToWorker, UnpackJob } from './unpack-worker.js';
+
+/** UnpackResult is what unpackLayer learned: the tar's sha256 (the layer's diffId), file bytes and entry count. */
+export interface UnpackResult {
+  readonly diffId: Digest;
+  readonly size: number;
+  readonly entries: number;
+}
+
+/** UnpackOptions: the host operations for special files, and cancellation. */
+export interface UnpackOptions {
+  readonly ops: SpecialFileOps;
+  readonly signal?: AbortSignal;
+}
+
+// Tar bytes cross to the worker in batches of BATCH bytes, with at most WINDOW bytes not yet consumed by it.
+const BATCH = 512 * 1024;
+const WINDOW = 4 * 1024 * 1024;
+
+/**
+ * unpackLayer extracts an uncompressed layer tar into `target`, an existing empty directory, and returns the
+ * sha256 of every byte of the stream (the diffId). The rules (nothing outside target, nothing through symlinks,
+ * whiteouts in overlayfs form) are LayerWriter's. When `ops.moduleUrl` is set the extraction runs in a worker
+ * thread with synchronous fs calls while this thread only reads and hashes; otherwise it runs on this thread.
+ *
+ * On failure (WHARF_UNSAFE_LAYER, WHARF_INVALID_LAYER, WHARF_UNPACK_FAILED, the source's own error, or the abort
+ * reason) `source` is destroyed and `target` is left as it is, for the caller to delete.
+ */
+export async function unpackLayer(source: Readable, target: string, opts: UnpackOptions): Promise<UnpackResult> {
+  opts.signal?.throwIfAborted();
+  const hash = createHash('sha256');
+  const stats =
+    opts.ops.moduleUrl === undefined
+      ? await unpackHere(source, hash, target, opts)
+      : await unpackInWorker(source, hash, target, opts.ops.moduleUrl, opts.signal);
+  return { diffId: parseDigest(`sha256:${hash.digest('hex')}`), ...stats };
+}
+
+async function unpackHere(source: Readable, hash: Hash, target: string, opts: UnpackOptions): Promise<UnpackStats> {
+  const signal = opts.signal;
+  async function* hashed(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source) {
+      const bytes = toBytes(chunk);
+      hash.update(bytes);
+      yield bytes;
+    }
+  }
+  const onAbort = (): void => {
+    source.destroy();
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await extractLayerTar(hashed(), new LayerWriter(target, opts.ops));
+  } catch (err) {
+    source.destroy();
+    throw signal?.aborted ? signal.reason : err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function unpackInWorker(
+  source: Readable,
+  hash: Hash,
+  target: string,
+  opsModule: string,
+  signal: AbortSignal | undefined,
+): Promise<UnpackStats> {
+  const job: UnpackJob = { target, opsModule };
+  const worker = new Worker(new URL('./unpack-worker.js', import.meta.url), { workerData: job });
+  // Any failure stops the reading loop below by destroying the source (without an error: nobody may be listening).
+  const flow = new WorkerFlow(worker, () => source.destroy());
+  const onAbort = (): void => flow.fail(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    let batch = new Uint8Array(BATCH);
+    let filled = 0;
+    for await (const chunk of source) {
+      const bytes = toBytes(chunk);
+      hash.update(bytes);
+      for (let off = 0; off < bytes.length; ) {
+        const n = Math.min(BATCH - filled, bytes.length - off);
+        batch.set(bytes.subarray(off, off + n), filled);
+        filled += n;
+        off += n;
+        if (filled === BATCH) {
+          await flow.send(batch);
+          batch = new Uint8Array(BATCH);
+          filled = 0;
+        }
+      }
+    }
+    if (filled > 0) await flow.send(batch.subarray(0, filled));
+    flow.end();
+    return await flow.result;
+  } catch (err) {
+    source.destroy();
+    throw flow.failure ?? err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await worker.terminate();
+  }
+}
+
+/** WorkerFlow is the main-thread side of the unpack worker protocol: windowed sends and the final outcome. */
+class WorkerFlow {
+  readonly result: Promise<UnpackStats>;
+  /** failure is the first error: the worker's, its crash, or the abort reason. */
+  failure: unknown;
+  readonly #worker: Worker;
+  readonly #onFailure: () => void;
+  #settled = false;
+  #inflight = 0;
+  #resume: (() => void) | undefined;
+  #reject: ((err: unknown) => void) | undefined;
+
+  constructor(worker: Worker, onFailure: () => void) {
+    this.#worker = worker;
+    this.#onFailure = onFailure;
+    this.result = new Promise<UnpackStats>((resolve, reject) => {
+      this.#reject = reject;
+      worker.on('message', (m: FromWorker) => {
+        if (m.type === 'ack') {
+          this.#inflight -= m.bytes;
+          if (this.#inflight <= WINDOW) this.#wake();
+        } else if (m.type === 'done') {
+          this.#settled = true;
+          resolve(m.stats);
+        } else {
+          this.fail(new WharfError(m.error.kind, m.error.code, m.error.message));
+        }
+      });
+      worker.on('error', (err) => this.fail(unpackFailed(`unpack worker: ${err.message}`, err)));
+      worker.on('exit', (code) => this.fail(unpackFailed(`unpack worker exited early (code ${code})`)));
+    });
+    this.result.catch(() => undefined);
+  }
+
+  /** fail settles the outcome with err unless it is settled already, and stops the sender. */
+  fail(err: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.failure = err ?? unpackFailed('unpack aborted');
+    this.#reject?.(this.failure);
+    this.#onFailure();
+    this.#wake();
+  }
+
+  /** send posts a batch (transferring its memory) and waits while too much is still unconsumed. */
+  async send(batch: Uint8Array): Promise<void> {
+    if (this.failure !== undefined) throw this.failure;
+    this.#inflight += batch.byteLength;
+    this.#worker.postMessage(batch satisfies ToWorker, [batch.buffer as ArrayBuffer]);
+    while (this.#inflight > WINDOW && this.failure === undefined) {
+      await new Promise<void>((resolve) => (this.#resume = resolve));
+    }
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  end(): void {
+    this.#worker.postMessage('end' satisfies ToWorker);
+  }
+
+  #wake(): void {
+    const resume = this.#resume;
+    this.#resume = undefined;
+    resume?.();
+  }
+}
+
+function unpackFailed(message: string, cause?: unknown): WharfError {
+  return new WharfError('Internal', 'WHARF_UNPACK_FAILED', message, { cause });
+}
+
+function toBytes(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (typeof chunk === 'string') return Buffer.from(chunk);
+  throw new TypeError('unpackLayer: the source must yield bytes');
+}

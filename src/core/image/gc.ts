@@ -36,29 +36,43 @@ export function markRoots(records: readonly ImageRecord[]): { blobs: Set<Digest>
   return { blobs, chains };
 }
 
-/** collectGarbage marks from the records and leases, then sweeps unreached blobs and snapshots (children first). */
-export async function collectGarbage(input: GcInput): Promise<GcResult> {
-  const { blobs: liveBlobs, chains: liveChains } = markRoots(input.records);
-  let blobs = 0;
-  let snapshots = 0;
+/**
+ * sweepBlobs removes every blob that no record and no live lease reaches. The caller guarantees no record changes
+ * and no blob of unknown digest is being ingested meanwhile.
+ */
+export async function sweepBlobs(input: GcInput): Promise<{ count: number; bytes: number }> {
+  const { blobs: live } = markRoots(input.records);
+  const all = [];
+  for await (const info of input.content.list()) all.push(info);
+  let count = 0;
   let bytes = 0;
-  const allBlobs = [];
-  for await (const info of input.content.list()) allBlobs.push(info);
-  for (const info of allBlobs) {
-    if (liveBlobs.has(info.digest) || input.leased(info.digest)) continue;
+  for (const info of all) {
+    if (live.has(info.digest) || input.leased(info.digest)) continue;
     await input.content.delete(info.digest);
-    blobs++;
+    count++;
     bytes += info.size;
   }
-  const allSnaps = await input.snapshots.list();
-  const keep = keptWithParents(allSnaps, (c) => liveChains.has(c) || input.leased(c));
-  for (const snap of childrenFirst(allSnaps)) {
+  return { count, bytes };
+}
+
+/**
+ * sweepSnapshots removes every snapshot that no record and no live lease reaches, children before parents, never
+ * the parent of a snapshot it keeps. Chain IDs are always leased before a snapshot is created, so this needs no
+ * more than a stable set of records.
+ */
+export async function sweepSnapshots(input: GcInput): Promise<{ count: number; bytes: number }> {
+  const { chains: live } = markRoots(input.records);
+  const all = await input.snapshots.list();
+  const keep = keptWithParents(all, (c) => live.has(c) || input.leased(c));
+  let count = 0;
+  let bytes = 0;
+  for (const snap of childrenFirst(all)) {
     if (keep.has(snap.chainId) || input.leased(snap.chainId)) continue;
     await input.snapshots.remove(snap.chainId);
-    snapshots++;
+    count++;
     bytes += snap.size;
   }
-  return { blobs, snapshots, bytes };
+  return { count, bytes };
 }
 
 /** keptWithParents closes the kept set over parents, so no kept snapshot loses a layer below it. */

@@ -73,11 +73,11 @@ export interface ImageStore {
  * Lease holds digests and chain IDs alive while an operation is in flight. Add a digest before creating what it
  * names when it is known in advance (a named blob, a chain ID). When it is not (a blob whose digest is learnt by
  * ingesting it), run the ingest inside `guard` and add the digest before the guarded function returns: a garbage
- * collection never sweeps while a guarded operation is in flight.
+ * collection sweeps no blobs while a guarded operation is in flight.
  */
 export interface Lease {
   add(digest: Digest): void;
-  /** guard runs op so that no garbage collection sweeps until it settles. */
+  /** guard runs op so that no garbage collection sweeps blobs until it settles. */
   guard<T>(op: () => Promise<T>): Promise<T>;
   release(): void;
 }

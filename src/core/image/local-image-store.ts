@@ -8,7 +8,7 @@ import { fsyncDir, writeFileAtomic } from '../durable/atomic-file.js';
 import type { DataRootLayout } from '../layout.js';
 import type { Snapshotter } from '../snapshot/snapshotter.js';
 import { chainIds } from './chain-id.js';
-import { collectGarbage, type GcResult } from './gc.js';
+import { sweepBlobs, sweepSnapshots, type GcInput, type GcResult } from './gc.js';
 import type { ImageRecord, ImageStore, Lease, ReferenceEntry } from './image-store.js';
 import { Mutex, SweepGate } from './mutex.js';
 import { decodeImageRecord, decodeReferences, encodeImageRecord, encodeReferences } from './record-file.js';
@@ -205,20 +205,22 @@ export class LocalImageStore implements ImageStore {
   }
 
   /**
-   * garbageCollect removes every blob and snapshot that no record and no live lease reaches. It runs under the
-   * store's mutex (so no record appears or vanishes meanwhile) and the sweep gate (so no guarded ingest is in flight).
+   * garbageCollect removes every blob and snapshot that no record and no live lease reaches, under the store's
+   * mutex (so no record appears or vanishes meanwhile). Blobs are swept only when no guarded ingest is in flight
+   * (see Lease.guard); otherwise they are left for the next collection, so a collection never waits on an upload.
    */
   async garbageCollect(): Promise<GcResult> {
-    return this.#mutex.run(() =>
-      this.#gate.sweep(() =>
-        collectGarbage({
-          records: [...this.#records.values()],
-          leased: (d) => [...this.#leases].some((held) => held.has(d)),
-          content: this.#content,
-          snapshots: this.#snapshots,
-        }),
-      ),
-    );
+    return this.#mutex.run(async () => {
+      const input: GcInput = {
+        records: [...this.#records.values()],
+        leased: (d) => [...this.#leases].some((held) => held.has(d)),
+        content: this.#content,
+        snapshots: this.#snapshots,
+      };
+      const snaps = await sweepSnapshots(input);
+      const blobs = (await this.#gate.trySweep(() => sweepBlobs(input))) ?? { count: 0, bytes: 0 };
+      return { blobs: blobs.count, snapshots: snaps.count, bytes: blobs.bytes + snaps.bytes };
+    });
   }
 
   /** check reports records whose config, layer blobs or snapshots are missing (none after a clean shutdown or crash). */

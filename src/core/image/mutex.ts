@@ -15,13 +15,12 @@ export class Mutex {
 
 /**
  * SweepGate lets many guarded operations (ingests whose resulting digests are not known in advance) run at once,
- * and gives a sweep exclusive time: `sweep` waits for guarded operations in flight to finish and holds new ones
- * until it is done (a readers-writer lock preferring the writer, so a sweep is never starved).
+ * and gives a sweep exclusive time without ever waiting for them: `trySweep` runs only when no guarded operation
+ * is in flight (otherwise it skips), and guarded operations starting meanwhile wait for the sweep to end.
  */
 export class SweepGate {
   #active = 0;
   #sweep: Promise<void> | undefined;
-  #idle: (() => void) | undefined;
 
   /** guard runs op as a guarded operation. */
   async guard<T>(op: () => Promise<T>): Promise<T> {
@@ -31,23 +30,17 @@ export class SweepGate {
       return await op();
     } finally {
       this.#active--;
-      if (this.#active === 0) this.#idle?.();
     }
   }
 
-  /** sweep runs fn once no guarded operation is in flight; callers serialise their sweeps. */
-  async sweep<T>(fn: () => Promise<T>): Promise<T> {
+  /** trySweep runs fn when no guarded operation is in flight and returns its result, else returns undefined. */
+  async trySweep<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    if (this.#active > 0 || this.#sweep !== undefined) return undefined;
     let release = (): void => undefined;
     this.#sweep = new Promise<void>((resolve) => {
       release = resolve;
     });
     try {
-      if (this.#active > 0) {
-        await new Promise<void>((resolve) => {
-          this.#idle = resolve;
-        });
-      }
-      this.#idle = undefined;
       return await fn();
     } finally {
       this.#sweep = undefined;

@@ -70,3 +70,28 @@ export function configFor(diffIds: readonly Digest[], extra: Record<string, unkn
     }),
   );
 }
+
+/** TarRead is one entry read back by readTar. */
+export interface TarRead {
+  readonly name: string;
+  readonly type: string;
+  readonly body: Buffer;
+  readonly linkname?: string;
+  readonly mtime: number;
+}
+
+/** readTar parses a tar into its entries, in order. */
+export async function readTar(bytes: Buffer): Promise<TarRead[]> {
+  const extract = tar.extract();
+  const out: TarRead[] = [];
+  const feeding = (async (): Promise<void> => {
+    extract.end(bytes);
+  })();
+  for await (const entry of extract) {
+    const body = await collect(entry);
+    const h = entry.header;
+    out.push({ name: h.name, type: h.type, body, mtime: h.mtime.getTime(), ...(h.linkname ? { linkname: h.linkname } : {}) });
+  }
+  await feeding;
+  return out;
+}

@@ -12,6 +12,8 @@ export interface UnpackJob {
   readonly target: string;
   /** opsModule is SpecialFileOps.moduleUrl: the module whose `specialFileOps` export the worker uses. */
   readonly opsModule: string;
+  /** sync: flush the target's filesystem (ops.syncfs) before reporting done. */
+  readonly sync: boolean;
 }
 
 /** ToWorker is a message to the worker: a batch of tar bytes, or 'end' after the last one. */
@@ -55,7 +57,9 @@ if (port !== null) {
   const run = async (): Promise<UnpackStats> => {
     const mod = (await import(job.opsModule)) as { specialFileOps?: SpecialFileOps };
     if (mod.specialFileOps === undefined) throw new Error(`${job.opsModule} does not export specialFileOps`);
-    return extractLayerTar(incoming(), new LayerWriter(job.target, mod.specialFileOps));
+    const stats = await extractLayerTar(incoming(), new LayerWriter(job.target, mod.specialFileOps));
+    if (job.sync) mod.specialFileOps.syncfs(job.target);
+    return stats;
   };
 
   run().then(

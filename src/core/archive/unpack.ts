@@ -15,10 +15,12 @@ export interface UnpackResult {
   readonly entries: number;
 }
 
-/** UnpackOptions: the host operations for special files, and cancellation. */
+/** UnpackOptions: the host operations for special files, cancellation, and whether to flush to disk at the end. */
 export interface UnpackOptions {
   readonly ops: SpecialFileOps;
   readonly signal?: AbortSignal;
+  /** sync: after the last entry, `ops.syncfs(target)` (in the worker), so the layer is durable when this resolves. */
+  readonly sync?: boolean;
 }
 
 // Tar bytes cross to the worker in batches of BATCH bytes, with at most WINDOW bytes not yet consumed by it.
@@ -40,7 +42,7 @@ export async function unpackLayer(source: Readable, target: string, opts: Unpack
   const stats =
     opts.ops.moduleUrl === undefined
       ? await unpackHere(source, hash, target, opts)
-      : await unpackInWorker(source, hash, target, opts.ops.moduleUrl, opts.signal);
+      : await unpackInWorker(source, hash, { target, opsModule: opts.ops.moduleUrl, sync: opts.sync === true }, opts.signal);
   return { diffId: parseDigest(`sha256:${hash.digest('hex')}`), ...stats };
 }
 
@@ -58,7 +60,9 @@ async function unpackHere(source: Readable, hash: Hash, target: string, opts: Un
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    return await extractLayerTar(hashed(), new LayerWriter(target, opts.ops));
+    const stats = await extractLayerTar(hashed(), new LayerWriter(target, opts.ops));
+    if (opts.sync === true) opts.ops.syncfs(target);
+    return stats;
   } catch (err) {
     source.destroy();
     throw signal?.aborted ? signal.reason : err;
@@ -70,11 +74,9 @@ async function unpackHere(source: Readable, hash: Hash, target: string, opts: Un
 async function unpackInWorker(
   source: Readable,
   hash: Hash,
-  target: string,
-  opsModule: string,
+  job: UnpackJob,
   signal: AbortSignal | undefined,
 ): Promise<UnpackStats> {
-  const job: UnpackJob = { target, opsModule };
   const worker = new Worker(new URL('./unpack-worker.js', import.meta.url), { workerData: job });
   // Any failure stops the reading loop below by destroying the source (without an error: nobody may be listening).
   const flow = new WorkerFlow(worker, () => source.destroy());

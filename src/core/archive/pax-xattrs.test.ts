@@ -18,6 +18,13 @@ test('parsePaxXattrs keeps SCHILY.xattr values as raw bytes and ignores other re
   assert.deepEqual(xattrs.get('user.empty'), Buffer.alloc(0));
 });
 
+test('parsePaxXattrs reads plain Uint8Arrays too (what a worker thread receives)', () => {
+  const buf = paxRecord('SCHILY.xattr.user.a', Buffer.from([0xff]));
+  const plain = new Uint8Array(buf.length);
+  plain.set(buf);
+  assert.deepEqual(parsePaxXattrs(plain).get('user.a'), Buffer.from([0xff]));
+});
+
 test('parsePaxXattrs tolerates trailing NUL padding and handles records longer than 99 bytes', () => {
   const long = Buffer.alloc(300, 0x61);
   const buf = Buffer.concat([paxRecord('SCHILY.xattr.user.long', long), Buffer.alloc(40)]);

@@ -8,7 +8,8 @@ const XATTR_KEY = 'SCHILY.xattr.';
  * binary values such as security.capability, hence this second, byte-exact reading of the same header.
  * Record format (POSIX pax): `<decimal length> <key>=<value>\n`, the length counting the whole record.
  */
-export function parsePaxXattrs(buf: Buffer): Map<string, Buffer> {
+export function parsePaxXattrs(bytes: Uint8Array): Map<string, Buffer> {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const xattrs = new Map<string, Buffer>();
   let pos = 0;
   while (pos < buf.length) {

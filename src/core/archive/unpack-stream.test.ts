@@ -11,7 +11,7 @@ import { WharfError } from '../../common/errors.js';
 import type { SpecialFileOps } from './special-file-ops.js';
 import { unpackLayer } from './unpack.js';
 import { recordingOps } from './testing/recording-ops.js';
-import { END_OF_ARCHIVE, padded, rawHeader, streamOf, tarOf } from './testing/tar-fixture.js';
+import { END_OF_ARCHIVE, padded, paxRecord, rawHeader, streamOf, tarOf } from './testing/tar-fixture.js';
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wharf-unpack-stream-'));
@@ -35,7 +35,7 @@ function workerOps(t: { after(fn: () => void): void }): { ops: SpecialFileOps; l
     `import fs from 'node:fs';
      export const specialFileOps = {
        mknod(p, mode, major, minor) { fs.writeFileSync(p, 'mknod ' + mode.toString(8) + ' ' + major + ':' + minor, { flag: 'wx' }); },
-       lsetxattr(p, name, value) { fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify([p, name, value.toString()]) + '\\n'); },
+       lsetxattr(p, name, value) { fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify([p, name, value.toString('hex')]) + '\\n'); },
        syncfs() {},
      };`,
   );
@@ -58,15 +58,18 @@ async function layerTar(): Promise<Buffer> {
 test('worker thread: a multi-megabyte layer unpacks through the worker, special files via the named module', async (t) => {
   const { ops, log } = workerOps(t);
   const dir = emptyTarget(t);
-  const tar = await layerTar();
+  const pax = paxRecord('SCHILY.xattr.user.bin', Buffer.from([0x80, 0xff, 0]));
+  const xattrEntry = Buffer.concat([rawHeader('PaxHeaders/x', 'x', pax.length), padded(pax), rawHeader('x', '0', 0)]);
+  const tar = Buffer.concat([xattrEntry, await layerTar()]);
   const result = await unpackLayer(streamOf(tar, 65536), dir, { ops });
   assert.equal(result.diffId, sha256(tar));
-  assert.equal(result.entries, 303);
+  assert.equal(result.entries, 304);
   assert.equal(fs.statSync(path.join(dir, 'big')).size, 6 * 1024 * 1024);
   assert.equal(fs.readFileSync(path.join(dir, 'd3/f123'), 'utf8'), 'file 123');
   assert.equal(fs.readFileSync(path.join(dir, 'etc/motd'), 'utf8'), 'mknod 20000 0:0');
   assert.deepEqual(fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown), [
-    [path.join(dir, 'var'), 'trusted.overlay.opaque', 'y'],
+    [path.join(dir, 'x'), 'user.bin', '80ff00'],
+    [path.join(dir, 'var'), 'trusted.overlay.opaque', '79'],
   ]);
 });
 

@@ -48,7 +48,8 @@ if (port !== null) {
       while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
       const batch = queue.shift();
       if (batch === null || batch === undefined) return;
-      yield batch;
+      // Structured cloning delivers a plain Uint8Array; tar-stream and the PAX reader expect Buffers.
+      yield Buffer.from(batch.buffer, batch.byteOffset, batch.byteLength);
       // Acknowledged once the extractor took the batch, so the main thread never runs far ahead.
       port.postMessage({ type: 'ack', bytes: batch.byteLength } satisfies FromWorker);
     }

@@ -1,0 +1,56 @@
+import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** BuildInfo describes this wharf build for `wharf version` and `wharf -v`. */
+export interface BuildInfo {
+  /** Package version from package.json. */
+  readonly version: string;
+  /** Short git commit of the source tree the build came from, or "unknown". */
+  readonly gitCommit: string;
+  /** When the CLI was built (modification time of the compiled CLI file). */
+  readonly built: Date;
+}
+
+// dist/src/cli/build-info.js -> the package root is three levels up.
+const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function packageVersion(): string {
+  const text = readText(`${PACKAGE_ROOT}package.json`);
+  try {
+    const v: unknown = text ? (JSON.parse(text) as { version?: unknown }).version : undefined;
+    return typeof v === 'string' ? v : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function gitCommit(): string {
+  const head = readText(`${PACKAGE_ROOT}.git/HEAD`)?.trim();
+  if (!head) return 'unknown';
+  if (!head.startsWith('ref: ')) return head.slice(0, 7);
+  const ref = head.slice(5);
+  const loose = readText(`${PACKAGE_ROOT}.git/${ref}`)?.trim();
+  if (loose) return loose.slice(0, 7);
+  const packed = readText(`${PACKAGE_ROOT}.git/packed-refs`) ?? '';
+  const line = packed.split('\n').find((l) => l.endsWith(` ${ref}`));
+  return line ? line.slice(0, 7) : 'unknown';
+}
+
+/** buildInfo reads the version, commit and build time (a few small file reads; only version commands call it). */
+export function buildInfo(): BuildInfo {
+  let built = new Date(0);
+  try {
+    built = statSync(fileURLToPath(import.meta.url)).mtime;
+  } catch {
+    // keep the epoch: the file always exists when this code runs from it
+  }
+  return { version: packageVersion(), gitCommit: gitCommit(), built };
+}

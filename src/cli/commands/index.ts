@@ -1,0 +1,57 @@
+import type { CommandModule } from '../command.js';
+
+/**
+ * CommandEntry is one row of the command table. `group` is the management command it lives under ('' for a
+ * top-level command); `aliases` are other full paths that reach it (`images` and `image list` for `image ls`);
+ * `top` places it under "Common Commands" in `wharf --help` (docker's category-top order). The module is only
+ * imported when the command runs, so start-up cost does not grow with the table.
+ */
+export interface CommandEntry {
+  readonly group: string;
+  readonly name: string;
+  readonly aliases: readonly string[];
+  readonly description: string;
+  readonly top?: number;
+  readonly load: () => Promise<CommandModule>;
+}
+
+/** GroupEntry is a management command (`wharf image`, `wharf system`) that only lists its subcommands. */
+export interface GroupEntry {
+  readonly name: string;
+  readonly description: string;
+}
+
+/** GROUPS are the management commands. */
+export const GROUPS: readonly GroupEntry[] = [
+  { name: 'image', description: 'Manage images' },
+  { name: 'system', description: 'Manage wharf' },
+];
+
+// Adding a command is one line here plus its module in commands/<group>/<verb>.ts.
+/** COMMANDS is the command table. */
+export const COMMANDS: readonly CommandEntry[] = [
+  { group: 'image', name: 'history', aliases: ['history'], description: 'Show the history of an image', load: () => import('./image/history.js') },
+  { group: 'image', name: 'import', aliases: ['import'], description: 'Import the contents from a tarball to create a filesystem image', load: () => import('./image/import.js') },
+  { group: 'image', name: 'inspect', aliases: [], description: 'Display detailed information on one or more images', load: () => import('./image/inspect.js') },
+  { group: 'image', name: 'load', aliases: ['load'], description: 'Load an image from a tar archive or STDIN', load: () => import('./image/load.js') },
+  { group: 'image', name: 'ls', aliases: ['image list', 'images'], description: 'List images', top: 7, load: () => import('./image/ls.js') },
+  { group: 'image', name: 'prune', aliases: [], description: 'Remove unused images', load: () => import('./image/prune.js') },
+  { group: 'image', name: 'rm', aliases: ['image remove', 'rmi'], description: 'Remove one or more images', load: () => import('./image/rm.js') },
+  { group: 'image', name: 'save', aliases: ['save'], description: 'Save one or more images to a tar archive (streamed to STDOUT by default)', load: () => import('./image/save.js') },
+  { group: 'image', name: 'tag', aliases: ['tag'], description: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', load: () => import('./image/tag.js') },
+  { group: 'system', name: 'df', aliases: [], description: 'Show wharf disk usage', load: () => import('./system/df.js') },
+  { group: 'system', name: 'events', aliases: ['events'], description: 'Get real time events from the server', load: () => import('./system/events.js') },
+  { group: 'system', name: 'info', aliases: ['info'], description: 'Display system-wide information', top: 12, load: () => import('./system/info.js') },
+  { group: '', name: 'inspect', aliases: [], description: 'Return low-level information on wharf objects', load: () => import('./system/inspect.js') },
+  { group: '', name: 'version', aliases: [], description: 'Show the wharf version information', top: 10, load: () => import('./system/version.js') },
+];
+
+/** canonicalPath is the entry's own path, e.g. `image ls` or `version`. */
+export function canonicalPath(e: CommandEntry): string {
+  return e.group ? `${e.group} ${e.name}` : e.name;
+}
+
+/** findCommand resolves a command path (`images`, `image list`, `system df`) to its entry. */
+export function findCommand(path: string): CommandEntry | undefined {
+  return COMMANDS.find((e) => canonicalPath(e) === path || e.aliases.includes(path));
+}

@@ -1,0 +1,89 @@
+import type { DiskUsage } from '../../../client/engine-client.js';
+import { familiarName, parseReference } from '../../../common/reference.js';
+import { defineCommand } from '../../command.js';
+import { FORMAT_HELP } from '../../flags/format-help.js';
+import { DISK_USAGE_HEADER, builderSize, usageSummaries } from '../../render/contexts/disk-usage-context.js';
+import { IMAGE_HEADER, ImageContext, isDangling } from '../../render/contexts/image-context.js';
+import {
+  BUILD_CACHE_HEADER,
+  BuildCacheContext,
+  CONTAINER_HEADER,
+  ContainerUsageContext,
+  VOLUME_HEADER,
+  VolumeContext,
+  sortBuildCache,
+} from '../../render/contexts/usage-contexts.js';
+import { TABLE_KEY, parseFormat, renderRows } from '../../render/format.js';
+import { templateParsingError } from '../../render/template/template.js';
+import { humanSize } from '../../render/units.js';
+
+const SUMMARY_TABLE = 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}';
+const IMAGES_TABLE = 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}\t{{.SharedSize}}\t{{.UniqueSize}}\t{{.Containers}}';
+const CONTAINERS_TABLE = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.LocalVolumes}}\t{{.Size}}\t{{.RunningFor}}\t{{.Status}}\t{{.Names}}';
+const VOLUMES_TABLE = 'table {{.Name}}\t{{.Links}}\t{{.Size}}';
+const BUILD_CACHE_TABLE = 'table {{.ID}}\t{{.CacheType}}\t{{.Size}}\t{{.CreatedSince}}\t{{.LastUsedSince}}\t{{.UsageCount}}\t{{.Shared}}';
+
+/** verboseRows builds the per-object rows of `system df -v` (images show only their first tag). */
+function verboseRows(du: DiskUsage, trunc: boolean, now: number): Record<string, object[]> {
+  const Images = (du.Images ?? []).map((img) => {
+    let repo = '<none>';
+    let tag = '<none>';
+    const first = img.RepoTags?.[0];
+    if (first && !isDangling(img)) {
+      try {
+        const ref = parseReference(first);
+        if (ref.tag !== undefined) [repo, tag] = [familiarName(ref), ref.tag];
+      } catch {
+        // compat: docker leaves unparsable tags as <none>
+      }
+    }
+    return new ImageContext(img, { trunc, repo, tag, digest: '', now });
+  });
+  return {
+    Images,
+    Containers: (du.Containers ?? []).map((c) => new ContainerUsageContext(c, trunc, now)),
+    Volumes: (du.Volumes ?? []).map((v) => new VolumeContext(v)),
+    BuildCache: sortBuildCache(du.BuildCache ?? []).map((r) => new BuildCacheContext(r, trunc, now)),
+  };
+}
+
+function verboseTables(du: DiskUsage, rows: Record<string, object[]>): string {
+  return [
+    `Images space usage:\n\n${renderRows(IMAGES_TABLE, rows.Images ?? [], IMAGE_HEADER)}`,
+    `\nContainers space usage:\n\n${renderRows(CONTAINERS_TABLE, rows.Containers ?? [], CONTAINER_HEADER)}`,
+    `\nLocal Volumes space usage:\n\n${renderRows(VOLUMES_TABLE, rows.Volumes ?? [], VOLUME_HEADER)}`,
+    `\nBuild cache usage: ${humanSize(builderSize(du.BuildCache ?? []))}\n\n${renderRows(BUILD_CACHE_TABLE, rows.BuildCache ?? [], BUILD_CACHE_HEADER)}`,
+  ].join('');
+}
+
+const FLAGS = [
+  { name: 'format', type: 'string', usage: FORMAT_HELP },
+  { name: 'verbose', short: 'v', type: 'bool', usage: 'Show detailed information on space usage' },
+] as const;
+
+/** command is `wharf system df`: disk usage of images, containers, volumes and build cache. */
+export const command = defineCommand({
+  usage: '[OPTIONS]',
+  args: { max: 0 },
+  flags: FLAGS,
+  async run(ctx) {
+    const format = ctx.flags.format || TABLE_KEY;
+    const du = await ctx.client().systemDf();
+    if (!ctx.flags.verbose) {
+      const source = format === TABLE_KEY ? SUMMARY_TABLE : format;
+      ctx.io.stdout.write(renderRows(source, usageSummaries(du), DISK_USAGE_HEADER));
+      return;
+    }
+    const rows = verboseRows(du, format.startsWith(TABLE_KEY), ctx.io.now());
+    if (format === TABLE_KEY) {
+      ctx.io.stdout.write(verboseTables(du, rows));
+      return;
+    }
+    const tmpl = parseFormat(format);
+    try {
+      ctx.io.stdout.write(tmpl.execute(rows));
+    } catch (err) {
+      throw templateParsingError(err);
+    }
+  },
+});

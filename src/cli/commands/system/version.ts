@@ -1,0 +1,162 @@
+import { API_VERSION } from '../../../api/version.js';
+import type { SystemVersion } from '../../../client/engine-client.js';
+import { defineCommand } from '../../command.js';
+import { buildInfo } from '../../build-info.js';
+import { badTemplate } from '../../exit-status.js';
+import { INSPECT_FORMAT_HELP } from '../../flags/format-help.js';
+import { formatAnsic } from '../../render/go-time.js';
+import { TabWriter } from '../../render/tabwriter.js';
+
+/** nodeArch names Node's architecture as Go's GOARCH does. */
+function goArch(arch: string): string {
+  return ({ x64: 'amd64', ia32: '386', ppc64: 'ppc64le' } as Record<string, string>)[arch] ?? arch;
+}
+
+interface ClientVersion {
+  Version: string;
+  ApiVersion: string;
+  DefaultAPIVersion: string;
+  GitCommit: string;
+  NodeVersion: string;
+  Os: string;
+  Arch: string;
+  BuildTime: string;
+  Context: string;
+}
+
+type Details = Record<string, string>;
+
+interface Component {
+  Name: string;
+  Version: string;
+  Details?: Details | null;
+}
+
+function clientSection(c: ClientVersion): string {
+  const downgraded = c.ApiVersion !== c.DefaultAPIVersion ? ` (downgraded from ${c.DefaultAPIVersion})` : '';
+  return [
+    'Client:',
+    ` Version:\t${c.Version}`,
+    ` API version:\t${c.ApiVersion}${downgraded}`,
+    ` Node version:\t${c.NodeVersion}`,
+    ` Git commit:\t${c.GitCommit}`,
+    ` Built:\t${c.BuildTime}`,
+    ` OS/Arch:\t${c.Os}/${c.Arch}`,
+    ` Context:\t${c.Context}`,
+  ].join('\n');
+}
+
+/** reformatDate is docker's: an RFC 3339 build time is shown in Go's ANSIC layout. */
+function reformatDate(s: string | undefined): string {
+  if (!s) return '';
+  const t = Date.parse(s);
+  return /^\d{4}-\d\d-\d\dT/.test(s) && !Number.isNaN(t) ? formatAnsic(new Date(t)) : s;
+}
+
+/** engineComponents returns the server's components, adding an "Engine" one from the top-level fields if absent. */
+function engineComponents(sv: SystemVersion): Component[] {
+  const comps = ((sv.Components ?? []) as unknown as Component[]).map((c) => ({ ...c, Details: { ...(c.Details ?? {}) } }));
+  const engine = comps.find((c) => c.Name === 'Engine');
+  if (engine) {
+    if (engine.Details.BuildTime) engine.Details.BuildTime = reformatDate(engine.Details.BuildTime);
+    return comps;
+  }
+  comps.push({
+    Name: 'Engine',
+    Version: sv.Version ?? '',
+    Details: {
+      ApiVersion: sv.ApiVersion ?? '',
+      MinAPIVersion: sv.MinAPIVersion ?? '',
+      GitCommit: sv.GitCommit ?? '',
+      GoVersion: sv.GoVersion ?? '',
+      Os: sv.Os ?? '',
+      Arch: sv.Arch ?? '',
+      BuildTime: reformatDate(sv.BuildTime),
+      Experimental: String(sv.Experimental ?? false),
+    },
+  });
+  return comps;
+}
+
+function serverSection(sv: SystemVersion): string {
+  const name = sv.Platform?.Name ? ` ${sv.Platform.Name}` : '';
+  const lines = [`Server:${name}`];
+  for (const c of engineComponents(sv)) {
+    const d: Details = c.Details ?? {};
+    lines.push(` ${c.Name}:`);
+    if (c.Name === 'Engine') {
+      // The daemon reports its runtime in GoVersion; wharfd's is a Node.js version.
+      const runtime = (d.GoVersion ?? '').startsWith('go') ? 'Go version' : 'Node version';
+      lines.push(
+        `  Version:\t${c.Version}`,
+        `  API version:\t${d.ApiVersion ?? ''} (minimum version ${d.MinAPIVersion ?? ''})`,
+        `  ${runtime}:\t${d.GoVersion ?? ''}`,
+        `  Git commit:\t${d.GitCommit ?? ''}`,
+        `  Built:\t${d.BuildTime ?? ''}`,
+        `  OS/Arch:\t${d.Os ?? ''}/${d.Arch ?? ''}`,
+        `  Experimental:\t${d.Experimental ?? ''}`,
+      );
+    } else {
+      lines.push(`  Version:\t${c.Version}`, ...Object.keys(d).sort().map((k) => `  ${k}:\t${d[k] ?? ''}`));
+    }
+  }
+  return lines.join('\n');
+}
+
+const FLAGS = [{ name: 'format', short: 'f', type: 'string', usage: INSPECT_FORMAT_HELP }] as const;
+
+/** command is `wharf version`: client and server versions; the client part is printed even when the daemon is down. */
+export const command = defineCommand({
+  usage: '[OPTIONS]',
+  args: { max: 0 },
+  flags: FLAGS,
+  async run(ctx) {
+    const format = ctx.flags.format;
+    let tmpl: import('../../render/template/template.js').CompiledTemplate | undefined;
+    if (format !== '') {
+      const { compileTemplate } = await import('../../render/template/template.js');
+      try {
+        tmpl = compileTemplate(format === 'json' ? '{{json .}}' : format, 'version');
+      } catch (err) {
+        throw badTemplate(err);
+      }
+    }
+    const client = ctx.client();
+    let server: SystemVersion | undefined;
+    let failure: unknown;
+    try {
+      server = await client.version();
+    } catch (err) {
+      failure = err;
+    }
+    const b = buildInfo();
+    const info: ClientVersion = {
+      Version: b.version,
+      ApiVersion: client.apiVersion,
+      DefaultAPIVersion: API_VERSION,
+      GitCommit: b.gitCommit,
+      NodeVersion: process.version,
+      Os: process.platform,
+      Arch: goArch(process.arch),
+      BuildTime: formatAnsic(b.built),
+      Context: 'default',
+    };
+    const tw = new TabWriter(20, 1);
+    if (tmpl) {
+      const Server = server ? { ...server, Components: engineComponents(server) } : null;
+      const partial = { text: '' };
+      try {
+        tw.write(tmpl.execute({ Client: info, Server }, { partial }));
+      } catch (err) {
+        tw.write(partial.text);
+        failure ??= err;
+      }
+    } else {
+      tw.write(clientSection(info));
+      if (server) tw.write(`\n\n${serverSection(server)}`);
+    }
+    tw.write('\n');
+    ctx.io.stdout.write(tw.flush());
+    if (failure !== undefined) throw failure;
+  },
+});

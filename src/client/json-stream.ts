@@ -1,0 +1,101 @@
+import type { Readable } from 'node:stream';
+import { WharfError } from '../common/errors.js';
+
+/**
+ * JsonMessage is one message of the daemon's JSON progress stream (pull, import, load, build), docker's
+ * jsonmessage.JSONMessage.
+ */
+export interface JsonMessage {
+  stream?: string;
+  status?: string;
+  progress?: string;
+  progressDetail?: { current?: number; total?: number; start?: number; hidecounts?: boolean; units?: string };
+  id?: string;
+  from?: string;
+  time?: number;
+  timeNano?: number;
+  errorDetail?: { code?: number; message?: string };
+  error?: string;
+  aux?: unknown;
+}
+
+/**
+ * readJsonStream yields each JSON value of a stream of concatenated JSON documents, as Go's json.Decoder reads
+ * them: values may be separated by newlines (json-lines) or by nothing at all. A malformed value throws
+ * Internal/WHARF_BAD_JSON_STREAM.
+ */
+export async function* readJsonStream(stream: Readable): AsyncGenerator<unknown> {
+  const splitter = new JsonSplitter();
+  // Decode as text at the stream, so multi-byte characters split across chunks survive.
+  stream.setEncoding('utf8');
+  for await (const chunk of stream) {
+    for (const text of splitter.push(typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8'))) {
+      yield parse(text);
+    }
+  }
+  const rest = splitter.rest().trim();
+  if (rest !== '') yield parse(rest);
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new WharfError('Internal', 'WHARF_BAD_JSON_STREAM', `invalid JSON in the daemon's stream: ${text.slice(0, 200)}`, { cause: err });
+  }
+}
+
+/** JsonSplitter finds the boundaries of top-level JSON values in text that arrives in pieces. */
+class JsonSplitter {
+  #buf = '';
+  #scan = 0;
+  #depth = 0;
+  #inString = false;
+  #escaped = false;
+  #start = -1;
+
+  push(text: string): string[] {
+    this.#buf += text;
+    const out: string[] = [];
+    for (let i = this.#scan; i < this.#buf.length; i++) {
+      const c = this.#buf[i] ?? '';
+      if (this.#start < 0) {
+        if (/\s/.test(c)) continue;
+        this.#start = i;
+        this.#depth = 0;
+      }
+      if (this.#inString) {
+        if (this.#escaped) this.#escaped = false;
+        else if (c === '\\') this.#escaped = true;
+        else if (c === '"') {
+          this.#inString = false;
+          if (this.#depth === 0) out.push(this.#take(i + 1));
+        }
+        continue;
+      }
+      if (c === '"') this.#inString = true;
+      else if (c === '{' || c === '[') this.#depth++;
+      else if (c === '}' || c === ']') {
+        if (--this.#depth === 0) out.push(this.#take(i + 1));
+      } else if (this.#depth === 0 && /[\s,]/.test(c)) {
+        // end of a bare scalar (number, true, false, null)
+        out.push(this.#take(i));
+      }
+      if (this.#start < 0) i = this.#scan - 1;
+    }
+    this.#scan = this.#buf.length;
+    return out;
+  }
+
+  #take(end: number): string {
+    const text = this.#buf.slice(this.#start, end);
+    this.#buf = this.#buf.slice(end);
+    this.#scan = 0;
+    this.#start = -1;
+    return text;
+  }
+
+  rest(): string {
+    return this.#start < 0 ? '' : this.#buf.slice(this.#start);
+  }
+}

@@ -149,6 +149,24 @@ test('load reads a legacy (Docker < 25) archive with a symlinked repeated layer'
   assert.equal(d.content.blobs.size, 3); // config + 2 distinct layers
 });
 
+test('load reads archives laid out as skopeo writes them (root layer files behind v1 symlinks)', async (t) => {
+  const d = await testImageDeps(t);
+  const img = await testImage([{ a: '1' }, { b: '2' }], []);
+  const v1 = img.layers.map((_, i) => hex(sha256(`skopeo-${i}`)));
+  const archive = await makeTar([
+    ...img.layers.map((l) => ({ name: `${hex(sha256(l))}.tar`, body: l })),
+    { name: `${hex(sha256(img.config))}.json`, body: img.config },
+    ...img.layers.flatMap((l, i): TarEntry[] => [
+      { name: `${v1[i]}/layer.tar`, type: 'symlink', linkname: `../${hex(sha256(l))}.tar` },
+      { name: `${v1[i]}/VERSION`, body: '1.0' },
+    ]),
+    { name: 'manifest.json', body: json([{ Config: `${hex(sha256(img.config))}.json`, RepoTags: ['docker.io/foo/bar:1'], Layers: img.layers.map((l) => `${hex(sha256(l))}.tar`) }]) },
+    { name: 'repositories', body: json({ 'docker.io/foo/bar': { '1': v1[1] } }) },
+  ]);
+  assert.deepEqual((await load(d, archive)).loaded, [{ id: sha256(img.config), refs: ['foo/bar:1'] }]);
+  assert.deepEqual(await d.images.check(), []);
+});
+
 test('load reads an OCI layout with only index.json, gzip layers and a multi-platform index', async (t) => {
   const d = await testImageDeps(t);
   const host = await testImage([{ host: 'yes' }], []);

@@ -25,15 +25,20 @@ export interface TestImageDeps extends ImageServiceDeps {
   seed(opts: { tags?: string[]; layers?: Record<string, string>[]; config?: Record<string, unknown>; parent?: Digest }): Promise<ImageRecord>;
 }
 
-/** makeImageDeps builds TestImageDeps in a fresh temp data root removed after the test. */
-export async function makeImageDeps(t: TestContext): Promise<TestImageDeps> {
+/** makeImageDeps builds TestImageDeps in a fresh temp data root removed after the test; events are also forwarded. */
+export async function makeImageDeps(t: TestContext, opts: { forward?: EventSink } = {}): Promise<TestImageDeps> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wharf-images-'));
   t.after(() => fs.rm(dir, { recursive: true, force: true }));
   const content = new MemoryContentStore();
   const snapshots = new MemorySnapshotter();
   const images = await LocalImageStore.open(new DataRootLayout(dir), content, snapshots);
   const published: Omit<EngineEvent, 'timeNano'>[] = [];
-  const events: EventSink = { publish: (e) => void published.push(e) };
+  const events: EventSink = {
+    publish: (e) => {
+      published.push(e);
+      opts.forward?.publish(e);
+    },
+  };
   const containerUsers = new Map<Digest, ImageUser[]>();
   const base = { content, snapshots, images, events };
   let n = 0;

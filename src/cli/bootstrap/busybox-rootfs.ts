@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { promisify } from 'node:util';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import tarStream from 'tar-stream';
 
 /** BUSYBOX_BINARY is where Debian's busybox-static installs its statically linked busybox. */
@@ -66,7 +66,7 @@ export async function busyboxRootfsTar(binary = BUSYBOX_BINARY): Promise<Readabl
   const applets = await busyboxApplets(binary);
   const mtime = stat.mtime;
   const pack = tarStream.pack();
-  const entry = (header: tarStream.Headers, body?: Buffer | string): Promise<void> =>
+  const entry = (header: Pick<tarStream.Header, 'name' | 'mode'> & Partial<tarStream.Header>, body: Buffer | string = ''): Promise<void> =>
     new Promise((resolve, reject) => pack.entry({ uid: 0, gid: 0, mtime, ...header }, body, (err) => (err ? reject(err) : resolve())));
   void (async () => {
     for (const [name, mode] of DIRECTORIES) await entry({ name: `${name}/`, type: 'directory', mode });
@@ -76,5 +76,5 @@ export async function busyboxRootfsTar(binary = BUSYBOX_BINARY): Promise<Readabl
     await entry({ name: 'etc/group', mode: 0o644 }, GROUP);
     pack.finalize();
   })().catch((err: unknown) => pack.destroy(err as Error));
-  return pack;
+  return Readable.from(pack);
 }

@@ -30,6 +30,7 @@ export const GROUPS: readonly GroupEntry[] = [
 // Adding a command is one line here plus its module in commands/<group>/<verb>.ts.
 /** COMMANDS is the command table. */
 export const COMMANDS: readonly CommandEntry[] = [
+  { group: 'image', name: 'bootstrap', aliases: [], description: 'Make a base image offline from Debian packages (busybox, debian)', load: () => import('./image/bootstrap.js') },
   { group: 'image', name: 'history', aliases: ['history'], description: 'Show the history of an image', load: () => import('./image/history.js') },
   { group: 'image', name: 'import', aliases: ['import'], description: 'Import the contents from a tarball to create a filesystem image', load: () => import('./image/import.js') },
   { group: 'image', name: 'inspect', aliases: [], description: 'Display detailed information on one or more images', load: () => import('./image/inspect.js') },

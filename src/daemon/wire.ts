@@ -1,0 +1,57 @@
+// The composition root: opens the stores in dependency order, builds the services and the Engine API server, and
+// returns a handle that shuts everything down. Only wiring lives here; every decision is in the parts it wires.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { writeFileAtomic } from '../core/durable/atomic-file.js';
+import { LocalContentStore } from '../core/content/local-content-store.js';
+import { LocalImageStore } from '../core/image/local-image-store.js';
+import { DataRootLayout } from '../core/layout.js';
+import { OverlaySnapshotter } from '../core/snapshot/overlay-snapshotter.js';
+import { specialFileOps } from '../os/native/native.js';
+import { createEngineServer, listen, stopServer } from '../server/create-server.js';
+import { buildEngineServices } from '../services/engine-services.js';
+import { detectHostFacts } from '../services/system/host-facts.js';
+import type { DaemonConfig } from './config.js';
+import { lockDataRoot } from './data-root-lock.js';
+import { WHARF_VERSION } from './version.js';
+
+/** RunningDaemon is a started wharfd. */
+export interface RunningDaemon {
+  stop(): Promise<void>;
+}
+
+/** startDaemon brings wharfd up: lock, stores, services, listeners, pid file. */
+export async function startDaemon(config: DaemonConfig, log: Logger): Promise<RunningDaemon> {
+  const layout = new DataRootLayout(config.dataRoot);
+  await fs.mkdir(layout.root, { recursive: true, mode: 0o711 });
+  await fs.mkdir(config.execRoot, { recursive: true, mode: 0o711 });
+  const lock = lockDataRoot(layout.lockFile, layout.root);
+  const warn = (message: string): void => log.warn(message);
+
+  const content = await LocalContentStore.open(layout);
+  const snapshots = await OverlaySnapshotter.open(layout, specialFileOps);
+  const images = await LocalImageStore.open(layout, content, snapshots, { onWarning: warn });
+  const services = buildEngineServices(
+    { content, snapshots, images },
+    {
+      facts: { version: WHARF_VERSION, dataRoot: layout.root, host: await detectHostFacts(), debug: config.logLevel === 'debug' },
+      onWarning: warn,
+    },
+  );
+  const server = createEngineServer(services, { log, version: WHARF_VERSION });
+  for (const host of config.hosts) await listen(server, host);
+
+  const pidFile = path.join(config.execRoot, 'wharfd.pid');
+  await writeFileAtomic(pidFile, `${process.pid}\n`);
+  log.info({ version: WHARF_VERSION, dataRoot: layout.root, execRoot: config.execRoot, hosts: config.hosts }, 'wharfd is listening');
+
+  return {
+    stop: async () => {
+      await stopServer(server);
+      await fs.rm(pidFile, { force: true });
+      for (const host of config.hosts) if (host.startsWith('unix://')) await fs.rm(host.slice('unix://'.length), { force: true });
+      lock.release();
+    },
+  };
+}

@@ -69,3 +69,26 @@ test('listen on tcp resolves once listening', async (t) => {
   const addr = s.address();
   assert.ok(addr !== null && typeof addr === 'object' && addr.port > 0);
 });
+
+test('one server can listen on several addresses, and stopServer closes them all', async (t) => {
+  const dir = await tempDir(t);
+  const s = http.createServer((_req, res) => res.end('ok'));
+  const a = path.join(dir, 'a.sock');
+  const b = path.join(dir, 'b.sock');
+  await listen(s, `unix://${a}`);
+  await listen(s, `unix://${b}`);
+  await listen(s, 'tcp://127.0.0.1:0');
+  const get = (socketPath: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      http.get({ socketPath, path: '/' }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += String(c)));
+        res.on('end', () => resolve(body));
+      }).on('error', reject);
+    });
+  assert.deepEqual([await get(a), await get(b)], ['ok', 'ok']);
+  assert.equal((await fs.stat(b)).mode & 0o777, 0o660);
+  await stopServer(s, 10);
+  await assert.rejects(get(b));
+  await assert.rejects(get(a));
+});

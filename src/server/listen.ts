@@ -57,7 +57,19 @@ async function removeStaleSocket(socketPath: string): Promise<void> {
   await fs.rm(socketPath, { force: true });
 }
 
-function listenOn(server: Server, target: string | { host: string; port: number }): Promise<void> {
+// The extra listeners of a server that serves several addresses (`-H` given twice): one http.Server can listen on
+// one address only, so further addresses get a net.Server that hands its connections to it.
+const extraListeners = new WeakMap<Server, net.Server[]>();
+
+/** listenerFor returns what should listen on a new address: the server itself first, then forwarding listeners. */
+function listenerFor(server: Server): net.Server {
+  if (!server.listening) return server;
+  const forward = net.createServer((socket) => server.emit('connection', socket));
+  extraListeners.set(server, [...(extraListeners.get(server) ?? []), forward]);
+  return forward;
+}
+
+function listenOn(server: net.Server, target: string | { host: string; port: number }): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => reject(err);
     server.once('error', onError);
@@ -87,17 +99,19 @@ function withUmask<T>(mask: number, fn: () => T): T {
 
 /**
  * listen starts the server on `unix:///path` (removing a stale socket a crashed daemon left, creating the parent
- * directory, mode 0660) or `tcp://host:port`, and resolves once it accepts connections.
+ * directory, mode 0660) or `tcp://host:port`, and resolves once it accepts connections. Call it once per address:
+ * a server can serve several.
  */
 export async function listen(server: Server, host: string): Promise<ListenAddress> {
   const addr = parseListenAddress(host);
   if (addr.kind === 'tcp') {
-    await listenOn(server, addr);
+    await listenOn(listenerFor(server), addr);
     return addr;
   }
   await fs.mkdir(path.dirname(addr.path), { recursive: true, mode: 0o755 });
   await removeStaleSocket(addr.path);
-  await withUmask(0o117, () => listenOn(server, addr.path));
+  const listener = listenerFor(server);
+  await withUmask(0o117, () => listenOn(listener, addr.path));
   await fs.chmod(addr.path, SOCKET_MODE);
   return addr;
 }
@@ -106,8 +120,11 @@ export async function listen(server: Server, host: string): Promise<ListenAddres
  * stopServer stops accepting connections, closes idle keep-alive connections at once and cuts the remaining ones
  * (event streams, hijacked sessions) after `graceMs`; it resolves when the server has closed.
  */
-export function stopServer(server: Server, graceMs = 2000): Promise<void> {
-  return new Promise((resolve) => {
+export async function stopServer(server: Server, graceMs = 2000): Promise<void> {
+  const extras = extraListeners.get(server) ?? [];
+  extraListeners.delete(server);
+  await Promise.all(extras.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))));
+  await new Promise<void>((resolve) => {
     if (!server.listening) {
       resolve();
       return;

@@ -78,15 +78,17 @@ export async function extractLayerTar(chunks: AsyncIterable<Uint8Array>, writer:
     ex.destroy(err instanceof Error ? err : new Error(String(err)));
   };
   ex.on('entry', (header: Header, stream, next) => {
-    // The extractor's failure is reported once, by `done`; destroying it also errors the entry stream.
-    stream.on('error', () => undefined);
     if (failure !== undefined) return;
+    // tar-stream feeds (and, on failure, destroys with an error) only the streams of entries with data. The
+    // extractor's failure is reported once, by `done`, so their errors need a listener but no handling.
+    const hasData = header.size > 0;
+    if (hasData) stream.on('error', ignore);
     try {
       const entry = toLayerEntry(header as unknown as RawHeader);
       writer.begin(entry);
       if (entry.type !== 'file') {
         // Not waiting for the end of non-file data: tar-stream never ends a directory's stream with a size.
-        stream.resume();
+        if (hasData) stream.resume();
         next();
         return;
       }
@@ -190,6 +192,8 @@ function checkId(id: number, name: string): number {
 function boundTime(seconds: number): number {
   return Number.isFinite(seconds) && seconds >= 0 && seconds < 2 ** 34 ? seconds : 0;
 }
+
+function ignore(): void {}
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

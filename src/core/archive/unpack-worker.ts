@@ -32,6 +32,9 @@ export type FromWorker =
   | { readonly type: 'done'; readonly stats: UnpackStats }
   | { readonly type: 'error'; readonly error: SerializedError };
 
+/** ACK_BYTES: the worker reports consumption at least this often (in bytes), and whenever it runs dry. */
+const ACK_BYTES = 4 * 1024 * 1024;
+
 const port = parentPort;
 if (port !== null) {
   const job = workerData as UnpackJob;
@@ -44,14 +47,24 @@ if (port !== null) {
   });
 
   const incoming = async function* (): AsyncGenerator<Uint8Array> {
+    let unacked = 0;
     for (;;) {
+      if (queue.length === 0 && unacked > 0) {
+        // Acknowledged once the extractor took the bytes, so the main thread never runs far ahead; in bulk,
+        // because each message costs the busy worker time.
+        port.postMessage({ type: 'ack', bytes: unacked } satisfies FromWorker);
+        unacked = 0;
+      }
       while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
       const batch = queue.shift();
       if (batch === null || batch === undefined) return;
       // Structured cloning delivers a plain Uint8Array; tar-stream and the PAX reader expect Buffers.
       yield Buffer.from(batch.buffer, batch.byteOffset, batch.byteLength);
-      // Acknowledged once the extractor took the batch, so the main thread never runs far ahead.
-      port.postMessage({ type: 'ack', bytes: batch.byteLength } satisfies FromWorker);
+      unacked += batch.byteLength;
+      if (unacked >= ACK_BYTES) {
+        port.postMessage({ type: 'ack', bytes: unacked } satisfies FromWorker);
+        unacked = 0;
+      }
     }
   };
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Digest } from '../../common/digest.js';
 import { unpackLayer } from '../../core/archive/unpack.js';
-import { END_OF_ARCHIVE, padded, paxRecord, rawHeader, streamOf, tarOf } from '../../core/archive/testing/tar-fixture.js';
+import { padded, paxRecord, rawHeader, streamOf, tarOf } from '../../core/archive/testing/tar-fixture.js';
 import { DataRootLayout } from '../../core/layout.js';
 import { overlayMount } from '../../core/snapshot/overlay-mount.js';
 import { OverlaySnapshotter } from '../../core/snapshot/overlay-snapshotter.js';

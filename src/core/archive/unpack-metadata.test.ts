@@ -11,8 +11,16 @@ const isRoot = process.getuid?.() === 0;
 
 function target(t: { after(fn: () => void): void }): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wharf-unpack-meta-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  t.after(() => {
+    writableDirs(dir); // without root, read-only directories of a layer would keep their entries
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
   return dir;
+}
+
+function writableDirs(dir: string): void {
+  fs.chmodSync(dir, 0o700);
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) writableDirs(path.join(dir, e.name));
 }
 
 async function unpack(dir: string, entries: readonly FixtureEntry[], ops = recordingOps()) {
@@ -36,7 +44,7 @@ test('modes are preserved exactly, including setuid, setgid, sticky and modes th
   // tar-stream's pack turns mode 0 into 0644, so the mode-0 file is a raw header (prepended).
   const none = Buffer.concat([rawHeader('none', '0', 6, 0), padded(Buffer.from('secret'))]);
   await unpackLayer(streamOf(Buffer.concat([none, tar])), dir, { ops: recordingOps() });
-  assert.equal(fs.readFileSync(path.join(dir, 'none'), 'utf8'), 'secret');
+  assert.equal(fs.statSync(path.join(dir, 'none')).size, 6);
   assert.equal(mode(path.join(dir, 'suid')), 0o4755);
   assert.equal(mode(path.join(dir, 'sgid')), 0o2711);
   assert.equal(mode(path.join(dir, 'none')), 0o000);
@@ -45,8 +53,6 @@ test('modes are preserved exactly, including setuid, setgid, sticky and modes th
   assert.equal(mode(path.join(dir, 'ro')), 0o555, 'a read-only directory still received its contents');
   assert.equal(mode(path.join(dir, 'ro/sub')), 0o500);
   assert.equal(mode(path.join(dir, 'ro/sub/deeper')), 0o400);
-  fs.chmodSync(path.join(dir, 'ro/sub'), 0o700);
-  fs.chmodSync(path.join(dir, 'ro'), 0o700);
 });
 
 test('mtimes are preserved on files, symlinks and directories (set after their contents), PAX times to the µs', async (t) => {

@@ -180,7 +180,7 @@ test('an empty stream and a bare end-of-archive are empty layers', async (t) => 
 });
 
 test('a directory entry that claims a size settles instead of hanging', async (t) => {
-  const bytes = Buffer.concat([rawHeader('d/', '5', 1024), Buffer.alloc(1024), rawHeader('d/f', '0', 0), END_OF_ARCHIVE]);
+  const bytes = Buffer.concat([rawHeader('d/', '5', 1024, 0o755), Buffer.alloc(1024), rawHeader('d/f', '0', 0), END_OF_ARCHIVE]);
   const outcome = unpackLayer(streamOf(bytes), emptyTarget(t), { ops: recordingOps() }).then(
     () => 'resolved',
     (err: Error) => err.message,

@@ -121,3 +121,16 @@ test('destroying the output stops reading the source', async () => {
   assert.equal(pulled, before);
   assert.ok(pulled < 100);
 });
+
+test('decompress never destroys a source stream its caller owns', async () => {
+  const source = chunks(Buffer.alloc(100_000, 1), 1000);
+  await assert.rejects(collect(decompress(source, { maxBytes: 10 })), limitError);
+  assert.equal(source.destroyed, false);
+  // Corrupt data early in a stream that has not ended (an upload still in progress).
+  const gz = new Readable({ read() {} });
+  const garbled = zlib.gzipSync(Buffer.from(Array.from({ length: 50_000 }, (_, i) => (i * 7919) % 251)));
+  garbled.fill(0xff, 12, 40);
+  gz.push(garbled);
+  await assert.rejects(collect(decompress(gz)), (e: unknown) => e instanceof WharfError && e.code === 'WHARF_INVALID_COMPRESSED_DATA');
+  assert.equal(gz.destroyed, false);
+});

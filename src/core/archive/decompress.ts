@@ -58,7 +58,8 @@ function unsupported(format: string): never {
 /**
  * decompress returns the decompressed bytes of `source`, detecting the compression from its first bytes and
  * enforcing the decompression-bomb limits. Errors (corrupt data, limits, source errors) surface as errors of the
- * returned stream; destroying the returned stream stops reading the source.
+ * returned stream; destroying the returned stream stops reading the source. `source` itself is never destroyed: a
+ * stream stopped early is left paused for its owner to close.
  *
  * ```ts
  * await pipeline(decompress(layerBlob), tarExtractor);
@@ -71,7 +72,9 @@ export function decompress(source: AsyncIterable<Buffer | Uint8Array | string>, 
 async function* decompressChunks(source: AsyncIterable<Buffer | Uint8Array | string>, opts: DecompressOptions): AsyncGenerator<Buffer> {
   const limits = { ...DEFAULT_DECOMPRESS_LIMITS, ...definedLimits(opts) };
   const meter = { in: 0, out: 0 };
-  const it = source[Symbol.asyncIterator]();
+  // A Node stream is iterated without destroy-on-return: stopping early must not destroy a stream the caller owns
+  // (an HTTP request body whose socket still has to carry the error response).
+  const it = source instanceof Readable ? (source.iterator({ destroyOnReturn: false }) as AsyncIterator<Buffer>) : source[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let headLength = 0;
   let done = false;

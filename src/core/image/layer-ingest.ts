@@ -49,7 +49,8 @@ export interface IngestedLayer {
  * (`expectedDiffId`, from an image config), the source is read once and teed into the content store and through
  * the decompressor into the snapshotter, which verifies the diff ID. Otherwise the blob is stored first, its diff ID
  * computed by streaming the stored blob through the decompressor, and the snapshot unpacked from the stored blob:
- * two reads from disk, never a layer held in memory. An existing snapshot is reused.
+ * two reads from disk, never a layer held in memory. An existing snapshot is reused. On failure `source` is left
+ * as it is (possibly partly read), for its owner to close.
  */
 export async function ingestLayer(deps: LayerDeps, source: Readable, opts: IngestLayerOptions): Promise<IngestedLayer> {
   if (opts.expectedDiffId !== undefined) return ingestKnownDiff(deps, source, opts, opts.expectedDiffId);
@@ -74,21 +75,20 @@ export async function unpackStoredLayer(
     compression = c;
   };
   const limits = { ...opts.limits, onCompression };
-  const diffId = opts.diffId ?? (await sha256Of(decompress(deps.content.readStream(blob), limits)));
+  const diffId = opts.diffId ?? (await withBlob(deps.content, blob, (raw) => sha256Of(decompress(raw, limits))));
   const chainId = nextChainId(opts.parent, diffId);
   opts.lease.add(chainId);
-  const tar = (): Readable => decompress(deps.content.readStream(blob), limits);
   if ((await deps.snapshots.stat(chainId)) === undefined) {
-    await deps.snapshots.apply(chainId, opts.parent, tar(), withSignal({ diffId }, opts.signal));
+    await withBlob(deps.content, blob, (raw) => deps.snapshots.apply(chainId, opts.parent, decompress(raw, limits), withSignal({ diffId }, opts.signal)));
   } else if (opts.diffId !== undefined) {
     // The snapshot exists, but this blob must still be proven to be that layer before a record pairs them.
-    await expectDigest(tar(), diffId, 'layer diffId');
+    await withBlob(deps.content, blob, (raw) => expectDigest(decompress(raw, limits), diffId, 'layer diffId'));
   }
   const mediaType = opts.mediaType ?? mediaTypeFor(compression ?? (await blobCompression(deps.content, blob)));
   return { layer: { diffId, blob, mediaType, size: info.size }, chainId };
 }
 
-/** layerMediaTypeFor is the OCI layer media type of a compression. */
+/** mediaTypeFor is the OCI layer media type of a compression. */
 export function mediaTypeFor(compression: Compression): string {
   if (compression === 'gzip') return MEDIA_TYPE_OCI_LAYER_GZIP;
   if (compression === 'zstd') return MEDIA_TYPE_OCI_LAYER_ZSTD;
@@ -117,8 +117,19 @@ async function ingestKnownDiff(deps: LayerDeps, source: Readable, opts: IngestLa
     const mediaType = opts.mediaType ?? mediaTypeFor(detectCompression(Buffer.concat(head)));
     return { layer: { diffId, blob: info.digest, mediaType, size: info.size }, chainId };
   } catch (err) {
-    for (const s of [source, toContent, toSnapshot]) s.destroy();
+    // The source is the caller's to close; only the copies are ours.
+    for (const s of [toContent, toSnapshot]) s.destroy();
     throw err;
+  }
+}
+
+/** withBlob runs fn on a read stream of a stored blob and always closes the stream (decompress leaves it open). */
+async function withBlob<T>(content: ContentStore, blob: Digest, fn: (raw: Readable) => Promise<T>): Promise<T> {
+  const raw = content.readStream(blob);
+  try {
+    return await fn(raw);
+  } finally {
+    raw.destroy();
   }
 }
 
@@ -150,7 +161,7 @@ async function guardedIngest(content: ContentStore, source: Readable, opts: Inge
 async function tee(source: Readable, outs: readonly PassThrough[], head: Buffer[], signal?: AbortSignal): Promise<void> {
   let headLength = 0;
   try {
-    for await (const chunk of source) {
+    for await (const chunk of source.iterator({ destroyOnReturn: false })) {
       signal?.throwIfAborted();
       const b = chunk as Buffer;
       if (headLength < 8) {

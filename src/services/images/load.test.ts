@@ -273,6 +273,15 @@ test('load refuses a truncated archive and a Windows image', async (t) => {
   await assertNothingVisible(d);
 });
 
+test('a failed load leaves the stream of its caller open, for the server to answer on', async (t) => {
+  const d = await testImageDeps(t);
+  const img = await testImage([{ a: '1' }], ['app:1']);
+  const archive = await makeTar([{ name: '../evil', body: 'x' }, ...docker25Entries([img])]);
+  const source = streamOf(archive, 512);
+  await assert.rejects(loadImages(d, source), invalid('WHARF_INVALID_ARCHIVE'));
+  assert.equal(source.destroyed, false);
+});
+
 test('a failing image makes the whole load fail, even after good ones', async (t) => {
   const d = await testImageDeps(t);
   const good = await testImage([{ a: '1' }], ['good:1']);

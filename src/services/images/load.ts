@@ -36,7 +36,8 @@ export interface LoadResult {
  * compressed or not. Every file is stored as it streams in, under a lease; then every image is validated and its
  * layers unpacked; only then are records and tags written, so a failure leaves no image, half-loaded or not.
  * Loading an image that exists re-tags it. Publishes `load` per image and `tag` per reference that moved.
- * The messages Docker prints (`Loaded image: ...`) are the caller's to write, from the result.
+ * The messages Docker prints (`Loaded image: ...`) are the caller's to write, from the result. `archive` is never
+ * destroyed: after a failure it may be partly read, and the caller (the HTTP server) decides how to close it.
  */
 export async function loadImages(deps: ImageDeps, archive: Readable, opts: LoadOptions = {}): Promise<LoadResult> {
   const lease = deps.images.lease();
@@ -47,7 +48,6 @@ export async function loadImages(deps: ImageDeps, archive: Readable, opts: LoadO
     for (const plan of plans) records.push(await unpackImage(deps, plan, lease, opts));
     return await commit(deps, plans, records);
   } finally {
-    archive.destroy();
     lease.release();
   }
 }

@@ -87,14 +87,20 @@ export class LocalImageStore implements ImageStore {
         continue;
       }
       if (!RECORD_FILE.test(name)) continue;
+      let record: ImageRecord;
       try {
-        const record = decodeImageRecord(await fs.readFile(file));
+        record = decodeImageRecord(await fs.readFile(file));
         if (hexOf(record.id) !== name.slice(0, 64)) throw new Error(`names image ${record.id}`);
-        if ((await this.#content.info(record.id)) === undefined) throw new Error('its config blob is missing');
-        this.#records.set(record.id, record);
       } catch (err) {
         this.#warn(`skipping image record ${name}: ${(err as Error).message}`);
+        continue;
       }
+      // A content store that cannot answer fails the open: only a config known to be absent drops the record.
+      if ((await this.#content.info(record.id)) === undefined) {
+        this.#warn(`skipping image record ${name}: its config blob is missing`);
+        continue;
+      }
+      this.#records.set(record.id, record);
     }
   }
 

@@ -188,3 +188,36 @@ test('a directory entry that claims a size settles instead of hanging', async (t
   const timeout = new Promise((resolve) => setTimeout(() => resolve('hung'), 2000).unref());
   assert.notEqual(await Promise.race([outcome, timeout]), 'hung');
 });
+
+test('worker threads are reused after clean jobs and layer errors, replaced after aborts', async (t) => {
+  const { ops } = workerOps(t);
+  const good = await tarOf([{ name: 'a', data: 'x' }]);
+  const bad = await tarOf([{ name: '../a', data: 'x' }]);
+  const midway = new AbortController();
+  async function* abortedMidway(): AsyncGenerator<Buffer> {
+    yield good.subarray(0, 512);
+    midway.abort();
+    await new Promise((r) => setTimeout(r, 20));
+    yield good.subarray(512);
+  }
+  const sources: [() => Readable, AbortSignal | undefined][] = [
+    [() => streamOf(good), undefined],
+    [() => streamOf(bad), undefined],
+    [() => streamOf(good), AbortSignal.abort()],
+    [() => Readable.from(abortedMidway()), midway.signal],
+    [() => streamOf(good), undefined],
+    [() => streamOf(bad), undefined],
+    [() => streamOf(good), undefined],
+  ];
+  const outcomes: string[] = [];
+  for (const [source, signal] of sources) {
+    const dir = emptyTarget(t);
+    outcomes.push(
+      await unpackLayer(source(), dir, { ops, ...(signal ? { signal } : {}) }).then(
+        (r) => `ok ${r.entries} ${fs.readFileSync(path.join(dir, 'a'), 'utf8')}`,
+        (err: Error & { code?: unknown }) => (typeof err.code === 'string' ? err.code : err.name),
+      ),
+    );
+  }
+  assert.deepEqual(outcomes, ['ok 1 x', 'WHARF_UNSAFE_LAYER', 'AbortError', 'AbortError', 'ok 1 x', 'WHARF_UNSAFE_LAYER', 'ok 1 x']);
+});

@@ -1,12 +1,13 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { parseDigest, type Digest } from '../../common/digest.js';
 import { WharfError } from '../../common/errors.js';
 import { LayerWriter, type UnpackStats } from './layer-writer.js';
 import type { SpecialFileOps } from './special-file-ops.js';
 import { extractLayerTar } from './tar-extract.js';
-import type { FromWorker, ToWorker, UnpackJob } from './unpack-worker.js';
+import { acquireUnpackWorker, releaseUnpackWorker } from './unpack-pool.js';
+import type { FromWorker, StartJob, ToWorker, UnpackJob } from './unpack-worker.js';
 
 /** UnpackResult is what unpackLayer learned: the tar's sha256 (the layer's diffId), file bytes and entry count. */
 export interface UnpackResult {
@@ -77,13 +78,11 @@ async function unpackInWorker(
   job: UnpackJob,
   signal: AbortSignal | undefined,
 ): Promise<UnpackStats> {
-  // A larger young generation: the worker makes short-lived garbage per entry; fewer scavenges, less CPU.
-  const worker = new Worker(new URL('./unpack-worker.js', import.meta.url), {
-    workerData: job,
-    resourceLimits: { maxYoungGenerationSizeMb: 32 },
-  });
+  const worker = acquireUnpackWorker();
+  const channel = new MessageChannel();
+  worker.postMessage({ job, port: channel.port2 } satisfies StartJob, [channel.port2]);
   // Any failure stops the reading loop below by destroying the source (without an error: nobody may be listening).
-  const flow = new WorkerFlow(worker, () => source.destroy());
+  const flow = new WorkerFlow(worker, channel.port1, () => source.destroy());
   const onAbort = (): void => flow.fail(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -112,42 +111,54 @@ async function unpackInWorker(
     throw flow.failure ?? err;
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    await worker.terminate();
+    flow.detach();
+    // Only a worker that finished its job (success, or a layer error it reported) may serve another one; after an
+    // abort, a crash or a failing source it may still be mid-job, so it ends.
+    if (flow.workerIdle) releaseUnpackWorker(worker);
+    else await worker.terminate();
   }
 }
 
-/** WorkerFlow is the main-thread side of the unpack worker protocol: windowed sends and the final outcome. */
+/** WorkerFlow is the main-thread side of one job's protocol: windowed sends and the final outcome. */
 class WorkerFlow {
   readonly result: Promise<UnpackStats>;
   /** failure is the first error: the worker's, its crash, or the abort reason. */
   failure: unknown;
+  /** workerIdle: the worker reported the job's end itself, so it is ready for another job. */
+  workerIdle = false;
   readonly #worker: Worker;
+  readonly #port: MessagePort;
   readonly #onFailure: () => void;
+  readonly #onError: (err: Error) => void;
+  readonly #onExit: (code: number) => void;
   #settled = false;
   #inflight = 0;
   #resume: (() => void) | undefined;
   #reject: ((err: unknown) => void) | undefined;
 
-  constructor(worker: Worker, onFailure: () => void) {
+  constructor(worker: Worker, port: MessagePort, onFailure: () => void) {
     this.#worker = worker;
+    this.#port = port;
     this.#onFailure = onFailure;
+    this.#onError = (err) => this.fail(unpackFailed(`unpack worker: ${err.message}`, err));
+    this.#onExit = (code) => this.fail(unpackFailed(`unpack worker exited early (code ${code})`));
     this.result = new Promise<UnpackStats>((resolve, reject) => {
       this.#reject = reject;
-      worker.on('message', (m: FromWorker) => {
+      port.on('message', (m: FromWorker) => {
         if (m.type === 'ack') {
           this.#inflight -= m.bytes;
           if (this.#inflight <= WINDOW) this.#wake();
-        } else if (m.type === 'done') {
-          this.#settled = true;
-          resolve(m.stats);
-        } else {
-          this.fail(new WharfError(m.error.kind, m.error.code, m.error.message));
+          return;
         }
+        this.workerIdle = true;
+        if (m.type === 'error') return this.fail(new WharfError(m.error.kind, m.error.code, m.error.message));
+        this.#settled = true;
+        resolve(m.stats);
       });
-      worker.on('error', (err) => this.fail(unpackFailed(`unpack worker: ${err.message}`, err)));
-      worker.on('exit', (code) => this.fail(unpackFailed(`unpack worker exited early (code ${code})`)));
     });
     this.result.catch(() => undefined);
+    worker.on('error', this.#onError);
+    worker.on('exit', this.#onExit);
   }
 
   /** fail settles the outcome with err unless it is settled already, and stops the sender. */
@@ -164,7 +175,7 @@ class WorkerFlow {
   async send(batch: Uint8Array): Promise<void> {
     if (this.failure !== undefined) throw this.failure;
     this.#inflight += batch.byteLength;
-    this.#worker.postMessage(batch satisfies ToWorker, [batch.buffer as ArrayBuffer]);
+    this.#port.postMessage(batch satisfies ToWorker, [batch.buffer as ArrayBuffer]);
     while (this.#inflight > WINDOW && this.failure === undefined) {
       await new Promise<void>((resolve) => (this.#resume = resolve));
     }
@@ -172,7 +183,14 @@ class WorkerFlow {
   }
 
   end(): void {
-    this.#worker.postMessage('end' satisfies ToWorker);
+    this.#port.postMessage('end' satisfies ToWorker);
+  }
+
+  /** detach stops listening to the worker, which may go on to serve other jobs. */
+  detach(): void {
+    this.#worker.off('error', this.#onError);
+    this.#worker.off('exit', this.#onExit);
+    this.#port.close();
   }
 
   #wake(): void {

@@ -44,6 +44,16 @@ function gitCommit(): string {
   return line ? line.slice(0, 7) : 'unknown';
 }
 
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** formatAnsic is Go's time.ANSIC layout (`Mon Jan _2 15:04:05 2006`), in which docker shows build times. */
+export function formatAnsic(d: Date): string {
+  const p2 = (n: number): string => String(n).padStart(2, '0');
+  const clock = `${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}`;
+  return `${DAYS[d.getDay()]} ${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2, ' ')} ${clock} ${d.getFullYear()}`;
+}
+
 /** buildInfo reads the version, commit and build time (a few small file reads; only version commands call it). */
 export function buildInfo(): BuildInfo {
   let built = new Date(0);

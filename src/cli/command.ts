@@ -65,13 +65,3 @@ export interface CommandSpec<F extends readonly FlagSpec[] = readonly FlagSpec[]
 export interface CommandModule {
   readonly command: CommandSpec;
 }
-
-/** defineCommand types a command module's spec, inferring the flag table's literal types. */
-export function defineCommand<const F extends readonly FlagSpec[]>(spec: CommandSpec<F>): CommandSpec<F> {
-  return spec;
-}
-
-/** write writes text to a stream (a no-op for empty text). */
-export function write(out: Writable, text: string): void {
-  if (text.length > 0) out.write(text);
-}

@@ -1,6 +1,6 @@
 import { COMMANDS, GROUPS, canonicalPath, type CommandEntry } from './commands/index.js';
 import type { CommandSpec } from './command.js';
-import { GLOBAL_FLAGS } from './flags/global-flags.js';
+import { GLOBAL_FLAGS } from './run-cli.js';
 import { commandHelp, groupHelp, rootHelp, type CommandListing } from './render/help.js';
 
 const BIN = 'wharf';

@@ -1,20 +1,24 @@
 #!/usr/bin/env node
 // wharf: the command line. Kept tiny for start-up time: commands are loaded on demand from commands/index.ts.
-import { isatty } from 'node:tty';
 import type { CliIO } from './command.js';
 import { runCli } from './run-cli.js';
 
+// stdin is created, and the tty module loaded, on first use only: most commands never need them and each costs
+// start-up time.
 const io: CliIO = {
   stdout: process.stdout,
   stderr: process.stderr,
-  // process.stdin is created on first use only: building the stream costs start-up time most commands never need.
   get stdin() {
     return process.stdin;
   },
-  stdoutIsTTY: isatty(1),
-  stdinIsTTY: isatty(0),
+  stdoutIsTTY: process.stdout.isTTY === true,
+  get stdinIsTTY() {
+    return process.stdin.isTTY === true;
+  },
   // compat: docker wraps help at the width of the terminal on stdin, 80 columns otherwise.
-  columns: isatty(0) && process.stdout.columns ? process.stdout.columns : 80,
+  get columns() {
+    return process.stdin.isTTY && process.stdout.columns ? process.stdout.columns : 80;
+  },
   env: process.env,
   now: Date.now,
 };

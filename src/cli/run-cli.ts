@@ -1,12 +1,104 @@
+import { EngineClient } from '../client/engine-client.js';
+import { isDaemonError } from '../client/transport.js';
 import { WharfError } from '../common/errors.js';
-import type { EngineClient } from '../client/engine-client.js';
 import { GROUPS, canonicalPath, findCommand, type CommandEntry } from './commands/index.js';
-import { createClient, resolveHost } from './connect.js';
 import type { CliIO, CommandContext, CommandSpec, GlobalOptions } from './command.js';
-import { exitStatusOf, formatError } from './exit-status.js';
 import type { FlagSpec } from './flags/flag-spec.js';
-import { GLOBAL_FLAGS, LOG_LEVELS } from './flags/global-flags.js';
 import { USAGE_ERROR_CODE, parseFlags, usageError } from './flags/parse-flags.js';
+
+// The dispatcher: global flags, command lookup, flag parsing, exit statuses. Every invocation loads this module,
+// so what all commands share at run time (error formatting, client creation) lives here too: each extra ES
+// module costs start-up time.
+
+// ---- global flags
+
+/**
+ * GLOBAL_FLAGS are the flags given before the command (docker's root flags). `--config` is accepted and ignored
+ * with a warning; `--context` and the TLS flags are recognised but refused (they would change where and how we
+ * connect, and wharf does not implement them).
+ */
+export const GLOBAL_FLAGS = [
+  { name: 'config', type: 'string', usage: 'Location of client config files (ignored by wharf)' },
+  { name: 'context', short: 'c', type: 'string', usage: 'Name of the context to use to connect to the daemon', hidden: true },
+  { name: 'debug', short: 'D', type: 'bool', usage: 'Enable debug mode' },
+  { name: 'host', short: 'H', type: 'list', usage: 'Daemon socket to connect to' },
+  {
+    name: 'log-level',
+    short: 'l',
+    type: 'string',
+    usage: 'Set the logging level ("debug", "info", "warn", "error", "fatal")',
+    default: 'info',
+  },
+  { name: 'tls', type: 'bool', usage: 'Use TLS; implied by --tlsverify', hidden: true },
+  { name: 'tlscacert', type: 'string', usage: 'Trust certs signed only by this CA', hidden: true },
+  { name: 'tlscert', type: 'string', usage: 'Path to TLS certificate file', hidden: true },
+  { name: 'tlskey', type: 'string', usage: 'Path to TLS key file', hidden: true },
+  { name: 'tlsverify', type: 'bool', usage: 'Use TLS and verify the remote', hidden: true },
+  { name: 'version', short: 'v', type: 'bool', usage: 'Print version information and quit' },
+] as const satisfies readonly FlagSpec[];
+
+/** LOG_LEVELS are the values --log-level accepts. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'] as const;
+
+// ---- errors and exit statuses
+
+/** BAD_TEMPLATE_CODE marks a --format template that inspect-style commands could not parse (docker exits 64). */
+export const BAD_TEMPLATE_CODE = 'WHARF_CLI_BAD_TEMPLATE';
+
+// compat: docker exits 125 for flag errors (cli.FlagErrorFunc) and 64 for inspect/version template errors;
+// every other error, the daemon's included, exits 1.
+const EXIT_STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  [USAGE_ERROR_CODE]: 125,
+  [BAD_TEMPLATE_CODE]: 64,
+};
+
+/** exitStatusOf maps an error to the exit status docker would use. */
+export function exitStatusOf(err: unknown): number {
+  return err instanceof WharfError ? (EXIT_STATUS_BY_CODE[err.code] ?? 1) : 1;
+}
+
+/** formatError is the line docker prints for an error: daemon errors get "Error response from daemon: ". */
+export function formatError(err: unknown): string {
+  if (isDaemonError(err)) return `Error response from daemon: ${err.message}`;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+/**
+ * badTemplate reports a --format template that inspect-style commands (inspect, version, info, events) could not
+ * parse: `template parsing error: ...`, exit status 64 as docker's cli.StatusError{StatusCode: 64}.
+ */
+export function badTemplate(err: unknown): WharfError {
+  const msg = err instanceof Error ? err.message : String(err);
+  return new WharfError('InvalidArgument', 'WHARF_CLI_BAD_TEMPLATE', `template parsing error: ${msg}`, { cause: err });
+}
+
+// ---- the daemon connection
+
+/**
+ * resolveHost picks the daemon address: `-H`, then WHARF_HOST, then DOCKER_HOST (empty values ignored);
+ * undefined means the default socket. More than one -H is refused as docker does.
+ */
+export function resolveHost(hostFlags: readonly string[], env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (hostFlags.length > 1) throw usageError('Specify only one -H');
+  return hostFlags[0] || env.WHARF_HOST || env.DOCKER_HOST || undefined;
+}
+
+/**
+ * createClient builds the invocation's Engine API client. Only when the address is the default socket (nothing
+ * chosen by flag or environment) and WHARF_NO_AUTOSTART is not "1", an unreachable daemon is started on demand.
+ */
+export function createClient(globals: GlobalOptions, io: CliIO): EngineClient {
+  const autostart = globals.host === undefined && io.env.WHARF_NO_AUTOSTART !== '1';
+  return new EngineClient({
+    host: globals.host,
+    onUnavailable: autostart
+      ? async () => (await import('./daemon-autostart.js')).autostartDaemon(io)
+      : undefined,
+  });
+}
+
+// ---- dispatch
 
 /** BIN is the program name used in messages and help. */
 export const BIN = 'wharf';

@@ -3,10 +3,25 @@ import type { Readable } from 'node:stream';
 import type { components } from '../api/types.gen.js';
 import { API_VERSION, MIN_API_VERSION, compareApiVersions } from '../api/version.js';
 import { WharfError } from '../common/errors.js';
-import { DEFAULT_HOST, parseHost, type DaemonAddress } from './host.js';
-import { readJsonStream, type JsonMessage } from './json-stream.js';
-import { UNAVAILABLE_CODE, errorFromResponse, readBody } from './response-error.js';
-import { escapePath, sendRequest, type QueryValue, type RawRequest } from './transport.js';
+import type { JsonMessage } from './json-stream.js';
+import {
+  DEFAULT_HOST,
+  UNAVAILABLE_CODE,
+  errorFromResponse,
+  escapePath,
+  parseHost,
+  readBody,
+  sendRequest,
+  type DaemonAddress,
+  type QueryValue,
+  type RawRequest,
+} from './transport.js';
+
+/** jsonValues reads a streamed answer (loaded on first use: most commands never stream). */
+async function* jsonValues(res: Readable): AsyncGenerator<unknown> {
+  const { readJsonStream } = await import('./json-stream.js');
+  yield* readJsonStream(res);
+}
 
 type Schemas = components['schemas'];
 /** ImageSummary is one row of GET /images/json. */
@@ -191,7 +206,7 @@ export class EngineClient {
       query: { since: opts.since || undefined, until: opts.until || undefined, filters: filtersParam(opts.filters) },
       signal: opts.signal,
     });
-    for await (const ev of readJsonStream(res)) yield ev as EventMessage;
+    for await (const ev of jsonValues(res)) yield ev as EventMessage;
   }
 
   /** imageList is GET /images/json. */
@@ -263,7 +278,7 @@ export class EngineClient {
       headers: { 'content-type': 'text/plain' },
       body,
     });
-    for await (const m of readJsonStream(res)) yield m as JsonMessage;
+    for await (const m of jsonValues(res)) yield m as JsonMessage;
   }
 
   /** imageSave is GET /images/get?names=...: the tar archive as a stream. */
@@ -284,7 +299,7 @@ export class EngineClient {
       body,
     });
     if ((res.headers['content-type'] ?? '').startsWith('application/json')) {
-      for await (const m of readJsonStream(res)) yield m as JsonMessage;
+      for await (const m of jsonValues(res)) yield m as JsonMessage;
       return;
     }
     res.setEncoding('utf8');

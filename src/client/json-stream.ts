@@ -57,34 +57,43 @@ class JsonSplitter {
   push(text: string): string[] {
     this.#buf += text;
     const out: string[] = [];
-    for (let i = this.#scan; i < this.#buf.length; i++) {
-      const c = this.#buf[i] ?? '';
-      if (this.#start < 0) {
-        if (/\s/.test(c)) continue;
-        this.#start = i;
-        this.#depth = 0;
-      }
-      if (this.#inString) {
-        if (this.#escaped) this.#escaped = false;
-        else if (c === '\\') this.#escaped = true;
-        else if (c === '"') {
-          this.#inString = false;
-          if (this.#depth === 0) out.push(this.#take(i + 1));
-        }
+    let i = this.#scan;
+    while (i < this.#buf.length) {
+      const end = this.#step(i);
+      if (end < 0) {
+        i++;
         continue;
       }
-      if (c === '"') this.#inString = true;
-      else if (c === '{' || c === '[') this.#depth++;
-      else if (c === '}' || c === ']') {
-        if (--this.#depth === 0) out.push(this.#take(i + 1));
-      } else if (this.#depth === 0 && /[\s,]/.test(c)) {
-        // end of a bare scalar (number, true, false, null)
-        out.push(this.#take(i));
-      }
-      if (this.#start < 0) i = this.#scan - 1;
+      out.push(this.#take(end));
+      i = 0;
     }
     this.#scan = this.#buf.length;
     return out;
+  }
+
+  /** step looks at one character; it returns the end offset of a complete value, or -1. */
+  #step(i: number): number {
+    const c = this.#buf[i] ?? '';
+    if (this.#start < 0) {
+      if (/\s/.test(c)) return -1;
+      this.#start = i;
+      this.#depth = 0;
+    }
+    if (this.#inString) {
+      if (this.#escaped) this.#escaped = false;
+      else if (c === '\\') this.#escaped = true;
+      else if (c === '"') {
+        this.#inString = false;
+        if (this.#depth === 0) return i + 1;
+      }
+      return -1;
+    }
+    // A bare scalar (number, true, false, null) ends at the first space or delimiter after it.
+    if (this.#depth === 0 && i > this.#start && /[\s,{["]/.test(c)) return i;
+    if (c === '"') this.#inString = true;
+    else if (c === '{' || c === '[') this.#depth++;
+    else if ((c === '}' || c === ']') && --this.#depth === 0) return i + 1;
+    return -1;
   }
 
   #take(end: number): string {

@@ -27,20 +27,3 @@ type ValueOf<T extends FlagType> = T extends 'bool' ? boolean : T extends 'strin
 
 /** FlagValues is the typed result of parsing a flag table: one property per long flag name. */
 export type FlagValues<F extends readonly FlagSpec[]> = { -readonly [S in F[number] as S['name']]: ValueOf<S['type']> };
-
-/** defaultValue is the value a flag has when it is not given. */
-export function defaultValue(spec: FlagSpec): boolean | string | number | string[] {
-  switch (spec.type) {
-    case 'bool':
-      return typeof spec.default === 'boolean' ? spec.default : false;
-    case 'string':
-      return typeof spec.default === 'string' ? spec.default : '';
-    case 'int':
-      return typeof spec.default === 'number' ? spec.default : 0;
-    default:
-      return [];
-  }
-}
-
-/** HELP_FLAG is the `--help` flag every command has (listed in help only where docker lists it). */
-export const HELP_FLAG: FlagSpec = { name: 'help', short: 'h', type: 'bool', usage: 'Print usage', hidden: true };

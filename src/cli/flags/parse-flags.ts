@@ -1,5 +1,5 @@
 import { WharfError } from '../../common/errors.js';
-import { defaultValue, type FlagSpec, type FlagValues } from './flag-spec.js';
+import type { FlagSpec, FlagValues } from './flag-spec.js';
 
 /** USAGE_ERROR_CODE marks a command-line usage error (unknown flag, missing value, bad arguments): exit status 125. */
 export const USAGE_ERROR_CODE = 'WHARF_CLI_USAGE';
@@ -8,6 +8,39 @@ export const USAGE_ERROR_CODE = 'WHARF_CLI_USAGE';
 export function usageError(message: string): WharfError {
   return new WharfError('InvalidArgument', 'WHARF_CLI_USAGE', message);
 }
+
+/** defaultValue is the value a flag has when it is not given. */
+export function defaultValue(spec: FlagSpec): boolean | string | number | string[] {
+  switch (spec.type) {
+    case 'bool':
+      return typeof spec.default === 'boolean' ? spec.default : false;
+    case 'string':
+      return typeof spec.default === 'string' ? spec.default : '';
+    case 'int':
+      return typeof spec.default === 'number' ? spec.default : 0;
+    default:
+      return [];
+  }
+}
+
+// Docker's shared flag texts live here, with the grammar, so that commands need no extra module at start-up.
+
+/** FORMAT_HELP is docker's --format help for list commands (flags.FormatHelp). */
+export const FORMAT_HELP = `Format output using a custom template:
+'table':            Print output in table format with column headers (default)
+'table TEMPLATE':   Print output in table format using the given Go template
+'json':             Print in JSON format
+'TEMPLATE':         Print output using the given Go template.
+Refer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates`;
+
+/** INSPECT_FORMAT_HELP is docker's --format help for inspect-style commands (flags.InspectFormatHelp). */
+export const INSPECT_FORMAT_HELP = `Format output using a custom template:
+'json':             Print in JSON format
+'TEMPLATE':         Print output using the given Go template.
+Refer to https://docs.docker.com/go/formatting/ for more information about formatting output with templates`;
+
+/** platformUsage is docker's help for the --platform flags of save/load/history. */
+export const platformUsage = (what: string): string => `${what} Formatted as "os[/arch[/variant]]" (e.g., "linux/amd64")`;
 
 /** ParsedArgs is the result of parsing a command line against a flag table. */
 export interface ParsedArgs<F extends readonly FlagSpec[]> {

@@ -15,6 +15,12 @@ export function parseGoDuration(s: string): number | undefined {
   return m[1] === '-' ? -total : total;
 }
 
+/** validFields is time.Parse's range check: a real calendar day and a clock time. */
+function validFields(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= days && h < 24 && mi < 60 && s < 60;
+}
+
 const p2 = (n: number): string => String(n).padStart(2, '0');
 
 /**
@@ -28,6 +34,9 @@ export function getTimestamp(value: string, nowMs: number): string {
   const m = /^(\d{4})-(\d\d)-(\d\d)(?:T(\d\d)(?::(\d\d)(?::(\d\d)(?:\.(\d{1,9}))?)?)?)?(Z|z|[+-]\d\d:\d\d)?$/.exec(value);
   if (m) {
     const [, y, mo, da, h = '0', mi = '0', se = '0', frac = '', zone] = m;
+    if (!validFields(Number(y), Number(mo), Number(da), Number(h), Number(mi), Number(se))) {
+      throw invalidArgument('WHARF_INVALID_TIMESTAMP', `parsing time ${JSON.stringify(value)}: out of range`);
+    }
     let ms: number;
     if (zone) {
       const iso = `${y}-${mo}-${da}T${p2(Number(h))}:${p2(Number(mi))}:${p2(Number(se))}${zone.toUpperCase()}`;

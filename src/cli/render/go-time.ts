@@ -1,8 +1,5 @@
 // Go's time layouts that docker prints, in the local time zone as Go's time.Unix(...) does.
 
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
 const p2 = (n: number): string => String(n).padStart(2, '0');
 
 function datePart(d: Date): string {
@@ -34,12 +31,6 @@ export function formatRfc3339NanoFixed(unixNano: bigint): string {
 export function formatRfc3339(unixSeconds: number): string {
   const d = new Date(unixSeconds * 1000);
   return `${datePart(d)}T${clockPart(d)}${zoneOffset(d, true)}`;
-}
-
-/** formatAnsic is Go's time.ANSIC (`Mon Jan _2 15:04:05 2006`). */
-export function formatAnsic(d: Date): string {
-  const day = String(d.getDate()).padStart(2, ' ');
-  return `${DAYS[d.getDay()]} ${MONTHS[d.getMonth()]} ${day} ${clockPart(d)} ${d.getFullYear()}`;
 }
 
 /** formatGoTimeString is Go's Time.String() for a unix time in seconds: `2006-01-02 15:04:05 -0700 MST`. */

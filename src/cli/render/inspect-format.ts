@@ -1,5 +1,5 @@
 import { WharfError, isNotFound } from '../../common/errors.js';
-import { badTemplate, formatError } from '../exit-status.js';
+import { badTemplate, formatError } from '../run-cli.js';
 import { indentJson } from './json-indent.js';
 import { compileTemplate, templateParsingError, type CompiledTemplate } from './template/template.js';
 

@@ -1,5 +1,5 @@
-import { defineCommand } from '../../command.js';
-import { FORMAT_HELP, platformUsage } from '../../flags/format-help.js';
+import type { CommandSpec } from '../../command.js';
+import { FORMAT_HELP, platformUsage } from '../../flags/parse-flags.js';
 import { platformParam } from '../../flags/platform.js';
 import { HISTORY_HEADER, HistoryContext } from '../../render/contexts/history-context.js';
 import { TABLE_KEY, renderRows } from '../../render/format.js';
@@ -22,7 +22,7 @@ const FLAGS = [
 ] as const;
 
 /** command is `wharf history` (`wharf image history`). */
-export const command = defineCommand({
+export const command: CommandSpec<typeof FLAGS> = {
   usage: '[OPTIONS] IMAGE',
   args: { min: 1, max: 1 },
   flags: FLAGS,
@@ -33,4 +33,4 @@ export const command = defineCommand({
     const rows = history.map((h) => new HistoryContext(h, { trunc: !flags['no-trunc'], human: flags.human, now }));
     ctx.io.stdout.write(renderRows(historyFormat(flags.format || TABLE_KEY, flags.quiet, flags.human), rows, HISTORY_HEADER));
   },
-});
+};

@@ -2,7 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { WharfError } from '../../../common/errors.js';
 import { parseReference } from '../../../common/reference.js';
-import { defineCommand } from '../../command.js';
+import type { CommandSpec } from '../../command.js';
 import { displayJsonMessages } from '../../render/json-message.js';
 
 const FLAGS = [
@@ -27,7 +27,7 @@ function openSource(source: string, stdin: () => Readable): Readable {
 }
 
 /** command is `wharf import` (`wharf image import`): create an image from a filesystem tarball; prints its ID. */
-export const command = defineCommand({
+export const command: CommandSpec<typeof FLAGS> = {
   usage: '[OPTIONS] file|URL|- [REPOSITORY[:TAG]]',
   args: { min: 1, max: 2 },
   flags: FLAGS,
@@ -43,4 +43,4 @@ export const command = defineCommand({
     });
     await displayJsonMessages(messages, ctx.io.stdout, { isTerminal: ctx.io.stdoutIsTTY, width: ctx.io.columns });
   },
-});
+};

@@ -1,5 +1,5 @@
-import { defineCommand } from '../../command.js';
-import { INSPECT_FORMAT_HELP } from '../../flags/format-help.js';
+import type { CommandSpec } from '../../command.js';
+import { INSPECT_FORMAT_HELP } from '../../flags/parse-flags.js';
 import { platformParam } from '../../flags/platform.js';
 import { inspectObjects, joinedInspectError } from '../../render/inspect-format.js';
 
@@ -15,7 +15,7 @@ If the image or the server is not multi-platform capable, the command will error
 ] as const;
 
 /** command is `wharf image inspect`: a JSON array of the images (or --format per image); missing ones fail with exit 1. */
-export const command = defineCommand({
+export const command: CommandSpec<typeof FLAGS> = {
   usage: '[OPTIONS] IMAGE [IMAGE...]',
   args: { min: 1 },
   flags: FLAGS,
@@ -26,4 +26,4 @@ export const command = defineCommand({
     ctx.io.stdout.write(output);
     if (errors.length > 0) throw joinedInspectError(errors);
   },
-});
+};

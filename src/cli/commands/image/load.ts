@@ -1,8 +1,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { WharfError } from '../../../common/errors.js';
-import { defineCommand } from '../../command.js';
-import { platformUsage } from '../../flags/format-help.js';
+import type { CommandSpec } from '../../command.js';
+import { platformUsage } from '../../flags/parse-flags.js';
 import { platformParam } from '../../flags/platform.js';
 import { displayJsonMessages } from '../../render/json-message.js';
 
@@ -22,7 +22,7 @@ function openInput(path: string): Readable {
 }
 
 /** command is `wharf load` (`wharf image load`): load images from a tar archive (-i FILE or stdin). */
-export const command = defineCommand({
+export const command: CommandSpec<typeof FLAGS> = {
   usage: '[OPTIONS]',
   args: { max: 0 },
   flags: FLAGS,
@@ -39,4 +39,4 @@ export const command = defineCommand({
     });
     await displayJsonMessages(messages, io.stdout, { isTerminal: io.stdoutIsTTY, width: io.columns });
   },
-});
+};

@@ -1,6 +1,6 @@
-import { defineCommand } from '../../command.js';
+import type { CommandSpec } from '../../command.js';
 import { addFilter, toFilters } from '../../flags/filters.js';
-import { FORMAT_HELP } from '../../flags/format-help.js';
+import { FORMAT_HELP } from '../../flags/parse-flags.js';
 import { IMAGE_HEADER, imageRows } from '../../render/contexts/image-context.js';
 import { TABLE_KEY, isTableFormat, renderRows } from '../../render/format.js';
 
@@ -33,7 +33,7 @@ const FLAGS = [
 ] as const;
 
 /** command is `wharf image ls` (`wharf images`, `wharf image list`). */
-export const command = defineCommand({
+export const command: CommandSpec<typeof FLAGS> = {
   usage: '[OPTIONS] [REPOSITORY[:TAG]]',
   args: { max: 1 },
   flags: FLAGS,
@@ -55,4 +55,4 @@ export const command = defineCommand({
       ctx.io.stderr.write(`\nNo images found matching ${JSON.stringify(match)}: did you mean "wharf image ${match}"?\n`);
     }
   },
-});
+};

@@ -1,4 +1,4 @@
-import { defineCommand } from '../../command.js';
+import type { CommandSpec } from '../../command.js';
 import { addFilter, toFilters } from '../../flags/filters.js';
 import { confirm } from '../../prompt.js';
 import { humanSize } from '../../render/units.js';
@@ -15,7 +15,7 @@ const FLAGS = [
 ] as const;
 
 /** command is `wharf image prune`: remove dangling (or, with -a, all unused) images after confirmation. */
-export const command = defineCommand({
+export const command: CommandSpec<typeof FLAGS> = {
   usage: '[OPTIONS]',
   args: { max: 0 },
   flags: FLAGS,
@@ -36,4 +36,4 @@ export const command = defineCommand({
     io.stdout.write(out);
     return 0;
   },
-});
+};

@@ -1,6 +1,6 @@
 import { WharfError, isNotFound } from '../../../common/errors.js';
-import { defineCommand } from '../../command.js';
-import { formatError } from '../../exit-status.js';
+import type { CommandSpec } from '../../command.js';
+import { formatError } from '../../run-cli.js';
 
 const FLAGS = [
   { name: 'force', short: 'f', type: 'bool', usage: 'Force removal of the image' },
@@ -12,7 +12,7 @@ const FLAGS = [
  * `Untagged:`/`Deleted:` lines. Failures do not stop the others; they are reported together (exit 1), except that
  * with -f "no such image" alone is only printed.
  */
-export const command = defineCommand({
+export const command: CommandSpec<typeof FLAGS> = {
   usage: '[OPTIONS] IMAGE [IMAGE...]',
   args: { min: 1 },
   flags: FLAGS,
@@ -37,4 +37,4 @@ export const command = defineCommand({
     if (!ctx.flags.force) throw new WharfError('NotFound', 'WHARF_RMI_FAILED', message);
     ctx.io.stderr.write(`${message}\n`);
   },
-});
+};

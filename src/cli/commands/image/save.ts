@@ -3,8 +3,8 @@ import { basename, dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WharfError } from '../../../common/errors.js';
-import { defineCommand } from '../../command.js';
-import { platformUsage } from '../../flags/format-help.js';
+import type { CommandSpec } from '../../command.js';
+import { platformUsage } from '../../flags/parse-flags.js';
 import { platformParam } from '../../flags/platform.js';
 
 const FLAGS = [
@@ -55,7 +55,7 @@ async function saveAtomically(archive: Readable, path: string): Promise<void> {
 }
 
 /** command is `wharf save` (`wharf image save`): a tar archive of images to -o FILE or stdout (never a terminal). */
-export const command = defineCommand({
+export const command: CommandSpec<typeof FLAGS> = {
   usage: '[OPTIONS] IMAGE [IMAGE...]',
   args: { min: 1 },
   flags: FLAGS,
@@ -69,4 +69,4 @@ export const command = defineCommand({
     if (output !== '') await saveAtomically(archive, output);
     else await pipeline(archive, ctx.io.stdout as Writable, { end: false });
   },
-});
+};

@@ -1,6 +1,6 @@
 import { WharfError } from '../../../common/errors.js';
 import { parseReference, repositoryName } from '../../../common/reference.js';
-import { defineCommand } from '../../command.js';
+import type { CommandSpec } from '../../command.js';
 
 function parseOrExplain(s: string): ReturnType<typeof parseReference> {
   try {
@@ -12,7 +12,7 @@ function parseOrExplain(s: string): ReturnType<typeof parseReference> {
 }
 
 /** command is `wharf tag SOURCE TARGET` (`wharf image tag`). */
-export const command = defineCommand({
+export const command: CommandSpec<readonly []> = {
   usage: 'SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]',
   args: { min: 2, max: 2 },
   flags: [],
@@ -28,4 +28,4 @@ export const command = defineCommand({
     // repo is the normalised name (docker.io/library/busybox), as docker's client sends ref.Name().
     await ctx.client().imageTag(source, repositoryName(ref), ref.tag ?? 'latest');
   },
-});
+};

@@ -1,7 +1,7 @@
 import type { DiskUsage } from '../../../client/engine-client.js';
 import { familiarName, parseReference } from '../../../common/reference.js';
-import { defineCommand } from '../../command.js';
-import { FORMAT_HELP } from '../../flags/format-help.js';
+import type { CommandSpec } from '../../command.js';
+import { FORMAT_HELP } from '../../flags/parse-flags.js';
 import { DISK_USAGE_HEADER, builderSize, usageSummaries } from '../../render/contexts/disk-usage-context.js';
 import { IMAGE_HEADER, ImageContext, isDangling } from '../../render/contexts/image-context.js';
 import {
@@ -62,7 +62,7 @@ const FLAGS = [
 ] as const;
 
 /** command is `wharf system df`: disk usage of images, containers, volumes and build cache. */
-export const command = defineCommand({
+export const command: CommandSpec<typeof FLAGS> = {
   usage: '[OPTIONS]',
   args: { max: 0 },
   flags: FLAGS,
@@ -86,4 +86,4 @@ export const command = defineCommand({
       throw templateParsingError(err);
     }
   },
-});
+};

@@ -1,8 +1,8 @@
 import type { EventMessage } from '../../../client/engine-client.js';
-import { defineCommand } from '../../command.js';
+import type { CommandSpec } from '../../command.js';
 import { WharfError } from '../../../common/errors.js';
 import { toFilters } from '../../flags/filters.js';
-import { INSPECT_FORMAT_HELP } from '../../flags/format-help.js';
+import { INSPECT_FORMAT_HELP } from '../../flags/parse-flags.js';
 import { getTimestamp } from '../../flags/timestamp.js';
 import { formatRfc3339NanoFixed } from '../../render/go-time.js';
 import type { CompiledTemplate } from '../../render/template/template.js';
@@ -27,7 +27,7 @@ const FLAGS = [
 ] as const;
 
 /** command is `wharf events` (`wharf system events`): stream events until --until passes or the user interrupts. */
-export const command = defineCommand({
+export const command: CommandSpec<typeof FLAGS> = {
   usage: '[OPTIONS]',
   args: { max: 0 },
   flags: FLAGS,
@@ -52,4 +52,4 @@ export const command = defineCommand({
     });
     for await (const ev of events) io.stdout.write(tmpl ? `${tmpl.execute(ev)}\n` : formatEvent(ev));
   },
-});
+};

@@ -1,10 +1,10 @@
 import type { SystemInfo } from '../../../client/engine-client.js';
 import { WharfError, kindOf } from '../../../common/errors.js';
-import { isDaemonError } from '../../../client/response-error.js';
+import { isDaemonError } from '../../../client/transport.js';
 import { buildInfo } from '../../build-info.js';
-import { defineCommand } from '../../command.js';
-import { badTemplate, formatError } from '../../exit-status.js';
-import { INSPECT_FORMAT_HELP } from '../../flags/format-help.js';
+import type { CommandSpec } from '../../command.js';
+import { badTemplate, formatError } from '../../run-cli.js';
+import { INSPECT_FORMAT_HELP } from '../../flags/parse-flags.js';
 import { bytesSize } from '../../render/units.js';
 
 /** goLine is fmt.Println: operands separated by spaces, then a newline. */
@@ -79,7 +79,7 @@ function registryLines(i: SystemInfo): string {
 const FLAGS = [{ name: 'format', short: 'f', type: 'string', usage: INSPECT_FORMAT_HELP }] as const;
 
 /** command is `wharf info` (`wharf system info`): client and daemon facts, as docker lays them out. */
-export const command = defineCommand({
+export const command: CommandSpec<typeof FLAGS> = {
   usage: '[OPTIONS]',
   args: { max: 0 },
   flags: FLAGS,
@@ -109,7 +109,7 @@ export const command = defineCommand({
     io.stderr.write(`ERROR: ${formatError(failure)}\n`);
     throw new WharfError('Internal', 'WHARF_INFO_FAILED', 'errors pretty printing info');
   },
-});
+};
 
 async function formatInfo(
   ctx: { io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } },

@@ -1,6 +1,6 @@
 import { WharfError, isNotFound } from '../../../common/errors.js';
-import { defineCommand, type CommandContext } from '../../command.js';
-import { INSPECT_FORMAT_HELP } from '../../flags/format-help.js';
+import type { CommandSpec, CommandContext } from '../../command.js';
+import { INSPECT_FORMAT_HELP } from '../../flags/parse-flags.js';
 import { inspectObjects, joinedInspectError } from '../../render/inspect-format.js';
 import { ALL_TYPES, OBJECT_INSPECTORS, type ObjectInspector } from './object-inspectors.js';
 
@@ -31,7 +31,7 @@ function selectInspectors(ctx: CommandContext<typeof FLAGS>): readonly ObjectIns
 }
 
 /** command is `wharf inspect`: any object by name or ID, trying each object type in turn. */
-export const command = defineCommand({
+export const command: CommandSpec<typeof FLAGS> = {
   usage: '[OPTIONS] NAME|ID [NAME|ID...]',
   args: { min: 1 },
   flags: FLAGS,
@@ -57,4 +57,4 @@ export const command = defineCommand({
     ctx.io.stdout.write(output);
     if (errors.length > 0) throw joinedInspectError(errors);
   },
-});
+};

@@ -1,11 +1,9 @@
 import { API_VERSION } from '../../../api/version.js';
 import type { SystemVersion } from '../../../client/engine-client.js';
-import { defineCommand } from '../../command.js';
-import { buildInfo } from '../../build-info.js';
-import { badTemplate } from '../../exit-status.js';
-import { INSPECT_FORMAT_HELP } from '../../flags/format-help.js';
-import { formatAnsic } from '../../render/go-time.js';
-import { TabWriter } from '../../render/tabwriter.js';
+import type { CommandSpec } from '../../command.js';
+import { buildInfo, formatAnsic } from '../../build-info.js';
+import { badTemplate } from '../../run-cli.js';
+import { INSPECT_FORMAT_HELP } from '../../flags/parse-flags.js';
 
 /** nodeArch names Node's architecture as Go's GOARCH does. */
 function goArch(arch: string): string {
@@ -30,6 +28,29 @@ interface Component {
   Name: string;
   Version: string;
   Details?: Details | null;
+}
+
+/**
+ * align lays out `label\tvalue` lines as docker's tabwriter (minwidth 20, padding 1) does for this output: each run
+ * of tabbed lines is one column block. (The default output avoids loading the tabwriter: start-up time.)
+ */
+function align(text: string): string {
+  const lines = text.split('\n');
+  let out = '';
+  for (let i = 0; i < lines.length; ) {
+    let j = i;
+    while (j < lines.length && (lines[j] ?? '').includes('\t')) j++;
+    if (j === i) {
+      out += `${lines[i]}${i + 1 < lines.length ? '\n' : ''}`;
+      i++;
+      continue;
+    }
+    const block = lines.slice(i, j).map((l) => l.split('\t'));
+    const width = Math.max(20, ...block.map(([label = '']) => label.length + 1));
+    for (const [label = '', ...rest] of block) out += `${label.padEnd(width)}${rest.join('\t')}\n`;
+    i = j;
+  }
+  return out;
 }
 
 function clientSection(c: ClientVersion): string {
@@ -106,7 +127,7 @@ function serverSection(sv: SystemVersion): string {
 const FLAGS = [{ name: 'format', short: 'f', type: 'string', usage: INSPECT_FORMAT_HELP }] as const;
 
 /** command is `wharf version`: client and server versions; the client part is printed even when the daemon is down. */
-export const command = defineCommand({
+export const command: CommandSpec<typeof FLAGS> = {
   usage: '[OPTIONS]',
   args: { max: 0 },
   flags: FLAGS,
@@ -141,8 +162,9 @@ export const command = defineCommand({
       BuildTime: formatAnsic(b.built),
       Context: 'default',
     };
-    const tw = new TabWriter(20, 1);
     if (tmpl) {
+      const { TabWriter } = await import('../../render/tabwriter.js');
+      const tw = new TabWriter(20, 1);
       const Server = server ? { ...server, Components: engineComponents(server) } : null;
       const partial = { text: '' };
       try {
@@ -151,12 +173,11 @@ export const command = defineCommand({
         tw.write(partial.text);
         failure ??= err;
       }
+      tw.write('\n');
+      ctx.io.stdout.write(tw.flush());
     } else {
-      tw.write(clientSection(info));
-      if (server) tw.write(`\n\n${serverSection(server)}`);
+      ctx.io.stdout.write(align(`${clientSection(info)}${server ? `\n\n${serverSection(server)}` : ''}\n`));
     }
-    tw.write('\n');
-    ctx.io.stdout.write(tw.flush());
     if (failure !== undefined) throw failure;
   },
-});
+};

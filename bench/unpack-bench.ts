@@ -1,6 +1,6 @@
 // Layer unpack benchmark: wharf's unpacker (worker thread, real addon) against GNU tar extracting the same ~200 MB
 // uncompressed tar (20,000 files of 1-8 KB plus three files of 30-45 MB) into an empty directory. Best of 3 each,
-// interleaved. Also reports the main thread's worst event-loop delay while wharf unpacks.
+// interleaved. Also reports the main thread's worst event-loop delay while wharf unpacks (median over the runs).
 //
 // The tar is generated straight into a file (no tree on disk) and every extracted tree is kept until the end:
 // ext4 without a journal scans "recently deleted" inodes when allocating new ones, so deleting 20,000 files just
@@ -92,12 +92,12 @@ export async function runUnpackBench(): Promise<BenchRow[]> {
     const bytes = await writeBenchTar(tarFile);
     const tarMs: number[] = [];
     const wharfMs: number[] = [];
-    let maxDelayMs = 0;
+    const maxDelays: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       tarMs.push(timeGnuTar(tarFile, path.join(dir, `tar-${run}`)));
       const w = await timeWharf(tarFile, path.join(dir, `wharf-${run}`));
       wharfMs.push(w.ms);
-      maxDelayMs = Math.max(maxDelayMs, w.maxDelayMs);
+      maxDelays.push(w.maxDelayMs);
     }
     const mbps = (ms: number): number => bytes / 1e6 / (ms / 1000);
     const tarBest = mbps(Math.min(...tarMs));
@@ -112,7 +112,12 @@ export async function runUnpackBench(): Promise<BenchRow[]> {
         ratio: round(wharfBest / tarBest),
         goal: '>= 0.7',
       },
-      { name: 'daemon event-loop max delay during that unpack', wharf: round(maxDelayMs), unit: 'ms', goal: '< 50' },
+      {
+        name: 'main-thread event-loop max delay during that unpack (median of runs)',
+        wharf: round(maxDelays.sort((a, b) => a - b)[Math.floor(maxDelays.length / 2)] ?? 0),
+        unit: 'ms',
+        goal: '< 50',
+      },
     ];
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

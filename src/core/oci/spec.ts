@@ -135,3 +135,22 @@ export interface OciLinux {
   maskedPaths?: string[];
   readonlyPaths?: string[];
 }
+
+/** RLIM_INFINITY_JSON is RLIM_INFINITY as config.json needs it: a uint64 that a JS number cannot carry exactly. */
+export const RLIM_INFINITY_JSON = '18446744073709551615';
+
+const RLIM_SENTINEL = '\u0000wharf:RLIM_INFINITY';
+
+/**
+ * serializeSpec renders an OciSpec as config.json text. Use it rather than JSON.stringify: rlimits of -1 (Docker's
+ * "unlimited", `--ulimit core=-1`) must become the exact uint64 RLIM_INFINITY.
+ */
+export function serializeSpec(spec: OciSpec): string {
+  const copy = structuredClone(spec);
+  const rlimits = (copy.process.rlimits ?? []) as { hard: number | string; soft: number | string }[];
+  for (const r of rlimits) {
+    if (r.hard === -1) r.hard = RLIM_SENTINEL;
+    if (r.soft === -1) r.soft = RLIM_SENTINEL;
+  }
+  return `${JSON.stringify(copy, null, 2).replaceAll(JSON.stringify(RLIM_SENTINEL), RLIM_INFINITY_JSON)}\n`;
+}

@@ -116,9 +116,11 @@ test('worker thread: aborting mid-stream rejects with the reason; a module witho
   await assert.rejects(unpackLayer(Readable.from(slow()), emptyTarget(t), { ops, signal: controller.signal }), {
     message: 'client went away',
   });
-  await assert.rejects(unpackLayer(streamOf(tar), emptyTarget(t), { ops, signal: AbortSignal.abort() }), {
+  const unread = streamOf(tar);
+  await assert.rejects(unpackLayer(unread, emptyTarget(t), { ops, signal: AbortSignal.abort() }), {
     name: 'AbortError',
   });
+  assert.ok(unread.destroyed, 'the source is destroyed on every failure');
   const noOps = { ...ops, moduleUrl: 'data:text/javascript,export const nothing = 1;' };
   await assert.rejects(unpackLayer(streamOf(tar), emptyTarget(t), { ops: noOps }), {
     kind: 'Internal',

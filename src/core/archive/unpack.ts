@@ -38,7 +38,10 @@ const WINDOW = 16 * 1024 * 1024;
  * reason) `source` is destroyed and `target` is left as it is, for the caller to delete.
  */
 export async function unpackLayer(source: Readable, target: string, opts: UnpackOptions): Promise<UnpackResult> {
-  opts.signal?.throwIfAborted();
+  if (opts.signal?.aborted === true) {
+    source.destroy();
+    throw opts.signal.reason;
+  }
   const hash = createHash('sha256');
   const stats =
     opts.ops.moduleUrl === undefined

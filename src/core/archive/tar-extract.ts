@@ -43,8 +43,8 @@ interface ExtractInternals {
 /**
  * extractLayerTar feeds raw tar bytes through tar-stream's extract into `writer` and resolves once every entry
  * is written and directory metadata applied. Anything tar-stream rejects (truncation, garbage, bad checksums,
- * an entry longer than the stream) becomes WHARF_INVALID_LAYER; the writer's own errors pass through. Never hangs:
- * every wait is tied to the extractor finishing, failing or being destroyed.
+ * an entry longer than the stream) becomes WHARF_INVALID_LAYER; the writer's errors and the errors of `chunks`
+ * itself pass through. Never hangs: every wait is tied to the extractor finishing, failing or being destroyed.
  */
 export async function extractLayerTar(chunks: AsyncIterable<Uint8Array>, writer: LayerWriter): Promise<UnpackStats> {
   const ex = createExtract();
@@ -118,6 +118,7 @@ export async function extractLayerTar(chunks: AsyncIterable<Uint8Array>, writer:
       settle?.();
     });
   });
+  let sourceError: unknown;
   try {
     for await (const chunk of chunks) {
       if (failure !== undefined) break;
@@ -126,11 +127,14 @@ export async function extractLayerTar(chunks: AsyncIterable<Uint8Array>, writer:
     if (failure === undefined) ex.end(null);
     await done;
   } catch (err) {
-    failure ??= err;
+    // The extractor's handlers record its failures before any wait rejects, so anything else came from `chunks`:
+    // the source's own error (a reset connection is not a bad layer) passes through unchanged.
+    if (failure === undefined) sourceError = err;
   }
-  if (failure !== undefined) {
+  if (failure !== undefined || sourceError !== undefined) {
     writer.abort();
     if (!ex.destroyed) ex.destroy(new Error('unpack failed'));
+    if (failure === undefined) throw sourceError;
     throw failure instanceof WharfError ? failure : invalidLayer(errorMessage(failure), failure);
   }
   return writer.finish();

@@ -18,9 +18,9 @@ import {
 } from './transport.js';
 
 /** jsonValues reads a streamed answer (loaded on first use: most commands never stream). */
-async function* jsonValues(res: Readable): AsyncGenerator<unknown> {
+async function* jsonValues(res: Readable, bigIntKeys?: readonly string[]): AsyncGenerator<unknown> {
   const { readJsonStream } = await import('./json-stream.js');
-  yield* readJsonStream(res);
+  yield* readJsonStream(res, { bigIntKeys });
 }
 
 type Schemas = components['schemas'];
@@ -34,8 +34,11 @@ export type ImageDeleteItem = Schemas['ImageDeleteResponseItem'];
 export type SystemVersion = Schemas['SystemVersion'];
 /** SystemInfo is the body of GET /info. */
 export type SystemInfo = Schemas['SystemInfo'];
-/** EventMessage is one event of GET /events. */
-export type EventMessage = Schemas['EventMessage'];
+/**
+ * EventMessage is one event of GET /events. `timeNano` is a BigInt: nanoseconds since 1970 do not fit a double
+ * (docker prints them exactly).
+ */
+export type EventMessage = Omit<Schemas['EventMessage'], 'timeNano'> & { timeNano?: bigint };
 /** ImagePruneReport is the body of POST /images/prune. */
 export interface ImagePruneReport {
   ImagesDeleted?: ImageDeleteItem[] | null;
@@ -206,7 +209,7 @@ export class EngineClient {
       query: { since: opts.since || undefined, until: opts.until || undefined, filters: filtersParam(opts.filters) },
       signal: opts.signal,
     });
-    for await (const ev of jsonValues(res)) yield ev as EventMessage;
+    for await (const ev of jsonValues(res, ['timeNano'])) yield ev as EventMessage;
   }
 
   /** imageList is GET /images/json. */

@@ -25,3 +25,10 @@ test('values split at any byte, multi-byte characters included, are reassembled'
 test('malformed JSON is an Internal WHARF_BAD_JSON_STREAM error', async () => {
   await assert.rejects(all(['{"a":1}\n{"a":}']), (e: unknown) => e instanceof WharfError && e.code === 'WHARF_BAD_JSON_STREAM');
 });
+
+test('bigIntKeys keeps integers beyond 2^53 exact', async () => {
+  const out: unknown[] = [];
+  const src = Readable.from(['{"time":1,"timeNano":1704067200123456789,"s":"\\"timeNano\\": 5"}']);
+  for await (const v of readJsonStream(src, { bigIntKeys: ['timeNano'] })) out.push(v);
+  assert.deepEqual(out, [{ time: 1, timeNano: 1704067200123456789n, s: '"timeNano": 5' }]);
+});

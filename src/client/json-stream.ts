@@ -24,7 +24,8 @@ export interface JsonMessage {
  * them: values may be separated by newlines (json-lines) or by nothing at all. A malformed value throws
  * Internal/WHARF_BAD_JSON_STREAM.
  */
-export async function* readJsonStream(stream: Readable): AsyncGenerator<unknown> {
+export async function* readJsonStream(stream: Readable, opts: { bigIntKeys?: readonly string[] } = {}): AsyncGenerator<unknown> {
+  const parse = opts.bigIntKeys?.length ? exactParser(opts.bigIntKeys) : parseJson;
   const splitter = new JsonSplitter();
   // Decode as text at the stream, so multi-byte characters split across chunks survive.
   stream.setEncoding('utf8');
@@ -37,9 +38,22 @@ export async function* readJsonStream(stream: Readable): AsyncGenerator<unknown>
   if (rest !== '') yield parse(rest);
 }
 
-function parse(text: string): unknown {
+const BIG = '\u0000bigint:';
+
+/**
+ * exactParser parses JSON keeping the integer values of the given keys exact, as BigInt: event `timeNano` values
+ * (about 1.8e18) are beyond a double's 53 bits.
+ */
+function exactParser(keys: readonly string[]): (text: string) => unknown {
+  const re = new RegExp(`"(${keys.map((k) => k.replace(/[^\w]/g, '')).join('|')})"(\\s*):(\\s*)(-?\\d+)(?=\\s*[,}])`, 'g');
+  const revive = (_k: string, v: unknown): unknown => (typeof v === 'string' && v.startsWith(BIG) ? BigInt(v.slice(BIG.length)) : v);
+  // The marker is written as the JSON escape \u0000 (a raw NUL is not allowed inside a JSON string).
+  return (text) => parseJson(text.replace(re, (_m, k: string, a: string, b: string, n: string) => `"${k}"${a}:${b}"\\u0000bigint:${n}"`), revive);
+}
+
+function parseJson(text: string, reviver?: (key: string, value: unknown) => unknown): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(text, reviver);
   } catch (err) {
     throw new WharfError('Internal', 'WHARF_BAD_JSON_STREAM', `invalid JSON in the daemon's stream: ${text.slice(0, 200)}`, { cause: err });
   }

@@ -10,7 +10,7 @@ import type { CompiledTemplate } from '../../render/template/template.js';
 /** formatEvent is docker's prettyPrintEvent: time, type, action, actor ID and sorted attributes. */
 export function formatEvent(ev: EventMessage): string {
   let s = '';
-  if (ev.timeNano) s += `${formatRfc3339NanoFixed(BigInt(ev.timeNano))} `;
+  if (ev.timeNano) s += `${formatRfc3339NanoFixed(ev.timeNano)} `;
   else if (ev.time) s += `${formatRfc3339NanoFixed(BigInt(ev.time) * 1_000_000_000n)} `;
   s += `${ev.Type ?? ''} ${ev.Action ?? ''} ${ev.Actor?.ID ?? ''}`;
   const attrs = ev.Actor?.Attributes ?? {};

@@ -83,7 +83,7 @@ type Kind = 'nil' | 'bool' | 'num' | 'str' | 'other';
 function kind(v: unknown): Kind {
   if (v === undefined || v === null) return 'nil';
   if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return 'num';
+  if (typeof v === 'number' || typeof v === 'bigint') return 'num';
   if (typeof v === 'string') return 'str';
   return 'other';
 }
@@ -96,7 +96,8 @@ function eq(args: unknown[]): boolean {
     if (ka === 'nil' || kb === 'nil') return ka === kb;
     if (ka === 'other' || kb === 'other') throw new FuncError('non-comparable types');
     if (ka !== kb) throw new FuncError('incompatible types for comparison');
-    return a === b;
+    // Event times are BigInts; compare them with plain numbers by value.
+    return typeof a === typeof b ? a === b : Number(a) === Number(b);
   });
 }
 

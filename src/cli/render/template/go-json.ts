@@ -29,6 +29,7 @@ function encode(v: unknown, escape: boolean): string {
   }
   if (typeof v === 'string') return str(v, escape);
   if (typeof v === 'number') return Number.isFinite(v) ? JSON.stringify(v) : 'null';
+  if (typeof v === 'bigint') return v.toString();
   return JSON.stringify(v) ?? 'null';
 }
 

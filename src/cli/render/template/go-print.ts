@@ -21,6 +21,7 @@ export function goTypeName(v: unknown): string {
   if (typeof v === 'string') return 'string';
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int64' : 'float64';
+  if (typeof v === 'bigint') return 'int64';
   if (Array.isArray(v)) return v.every((x) => typeof x === 'string') && v.length > 0 ? '[]string' : '[]interface {}';
   if (isMap(v)) return 'map[string]interface {}';
   const named = (v as { goTypeName?: unknown }).goTypeName;
@@ -54,6 +55,7 @@ export function formatValue(v: unknown): string {
   if (v === undefined || v === null) return '<nil>';
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return formatNumberV(v);
+  if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (Array.isArray(v)) return `[${v.map(formatValue).join(' ')}]`;
   if (isMap(v)) {

@@ -245,11 +245,12 @@ export class EngineClient {
     res.resume();
   }
 
-  /** imageRemove is DELETE /images/{name}: the Untagged/Deleted records. */
-  imageRemove(name: string, opts: { force?: boolean; noPrune?: boolean } = {}): Promise<ImageDeleteItem[]> {
+  /** imageRemove is DELETE /images/{name}: the Untagged/Deleted records; `platforms` are JSON-encoded OCI platforms. */
+  imageRemove(name: string, opts: { force?: boolean; noPrune?: boolean; platforms?: readonly string[] } = {}): Promise<ImageDeleteItem[]> {
     return this.#json('DELETE', `/images/${escapePath(name)}`, {
       force: opts.force ? '1' : undefined,
       noprune: opts.noPrune ? '1' : undefined,
+      platforms: opts.platforms && opts.platforms.length > 0 ? opts.platforms : undefined,
     });
   }
 

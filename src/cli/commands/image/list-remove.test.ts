@@ -98,10 +98,14 @@ test('rmi prints Untagged/Deleted lines, continues past failures and exits 1', a
   assert.equal(r.status, 1);
   assert.equal(r.stdout, `Untagged: busybox:latest\nDeleted: ${A}\nUntagged: alpine:3\n`);
   assert.equal(r.stderr, 'Error response from daemon: No such image: nope:latest\n');
-  const forced = await runWharf(['image', 'rm', '-f', '--no-prune', 'nope', 'alpine'], { host: eng.host });
+  const forced = await runWharf(['image', 'rm', '-f', '--no-prune', '--platform', 'linux/arm64,linux/amd64', 'nope', 'alpine'], { host: eng.host });
   assert.equal(forced.status, 0);
   assert.equal(forced.stderr, 'Error response from daemon: No such image: nope:latest\n');
-  assert.equal(eng.requests.at(-1)?.url, '/v1.50/images/alpine?force=1&noprune=1');
+  const last = eng.requests.at(-1);
+  assert.equal(last?.path, '/images/alpine');
+  assert.equal(last?.query.get('force'), '1');
+  assert.equal(last?.query.get('noprune'), '1');
+  assert.deepEqual(last?.query.getAll('platforms'), ['{"architecture":"arm64","os":"linux"}', '{"architecture":"amd64","os":"linux"}']);
   const conflict = await runWharf(['image', 'remove', '-f', 'used', 'nope'], { host: eng.host });
   assert.equal(conflict.status, 1);
   assert.equal(

@@ -1,10 +1,13 @@
 import { WharfError, isNotFound } from '../../../common/errors.js';
 import type { CommandSpec } from '../../command.js';
 import { formatError } from '../../run-cli.js';
+import { platformUsage } from '../../flags/parse-flags.js';
+import { platformParam } from '../../flags/platform.js';
 
 const FLAGS = [
   { name: 'force', short: 'f', type: 'bool', usage: 'Force removal of the image' },
   { name: 'no-prune', type: 'bool', usage: 'Do not delete untagged parents' },
+  { name: 'platform', type: 'strings', usage: platformUsage('Remove only the given platform variant.') },
 ] as const;
 
 /**
@@ -17,12 +20,13 @@ export const command: CommandSpec<typeof FLAGS> = {
   args: { min: 1 },
   flags: FLAGS,
   async run(ctx) {
+    const platforms = ctx.flags.platform.map((p) => platformParam(p) ?? '');
     const client = ctx.client();
     const errors: unknown[] = [];
     let fatal = false;
     for (const name of ctx.args) {
       try {
-        const items = await client.imageRemove(name, { force: ctx.flags.force, noPrune: ctx.flags['no-prune'] });
+        const items = await client.imageRemove(name, { force: ctx.flags.force, noPrune: ctx.flags['no-prune'], platforms });
         for (const item of items) {
           ctx.io.stdout.write(item.Deleted ? `Deleted: ${item.Deleted}\n` : `Untagged: ${item.Untagged ?? ''}\n`);
         }

@@ -89,19 +89,21 @@ export function kindOfStatus(status: number): ErrorKind {
 }
 
 /** readBody reads a whole (small) response body as text, up to `limit` bytes. */
-export async function readBody(res: IncomingMessage, limit = Number.POSITIVE_INFINITY): Promise<{ text: string; truncated: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > limit) {
-      res.destroy();
-      return { text: Buffer.concat(chunks).toString('utf8'), truncated: true };
-    }
-    chunks.push(buf);
-  }
-  return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
+export function readBody(res: IncomingMessage, limit = Number.POSITIVE_INFINITY): Promise<{ text: string; truncated: boolean }> {
+  // Plain events rather than an async iterator: this runs on every command and the iterator costs start-up time.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (buf: Buffer) => {
+      size += buf.length;
+      if (size > limit) {
+        res.destroy();
+        resolve({ text: Buffer.concat(chunks).toString('utf8'), truncated: true });
+      } else chunks.push(buf);
+    });
+    res.once('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), truncated: false }));
+    res.once('error', reject);
+  });
 }
 
 /**

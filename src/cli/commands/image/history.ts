@@ -31,6 +31,6 @@ export const command: CommandSpec<typeof FLAGS> = {
     const history = await ctx.client().imageHistory(ctx.args[0] ?? '', { platform: platformParam(flags.platform) });
     const now = ctx.io.now();
     const rows = history.map((h) => new HistoryContext(h, { trunc: !flags['no-trunc'], human: flags.human, now }));
-    ctx.io.stdout.write(renderRows(historyFormat(flags.format || TABLE_KEY, flags.quiet, flags.human), rows, HISTORY_HEADER));
+    ctx.io.stdout.write(await renderRows(historyFormat(flags.format || TABLE_KEY, flags.quiet, flags.human), rows, HISTORY_HEADER));
   },
 };

@@ -4,9 +4,10 @@ import { FORMAT_HELP } from '../../flags/parse-flags.js';
 import { IMAGE_HEADER, imageRows } from '../../render/contexts/image-context.js';
 import { TABLE_KEY, isTableFormat, renderRows } from '../../render/format.js';
 
-const DEFAULT_TABLE = 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}';
-const DEFAULT_TABLE_WITH_DIGEST =
-  'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}';
+// compat: docker's defaults say {{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}, but CreatedSince is
+// never empty (Go's time.Unix(0).IsZero() is false), so plain fields print the same and skip the template engine.
+const DEFAULT_TABLE = 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}';
+const DEFAULT_TABLE_WITH_DIGEST = 'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}';
 
 /** imageFormat is docker's NewImageFormat: the template for a --format value and the -q/--digests flags. */
 export function imageFormat(source: string, quiet: boolean, digests: boolean): string {
@@ -50,7 +51,7 @@ export const command: CommandSpec<typeof FLAGS> = {
       needDigest: flags.digests || format.includes('{{.Digest}}'),
       now: ctx.io.now(),
     });
-    ctx.io.stdout.write(renderRows(format, rows, IMAGE_HEADER));
+    ctx.io.stdout.write(await renderRows(format, rows, IMAGE_HEADER));
     if (match !== '' && images.length === 0 && ctx.path === 'wharf images' && IMAGE_SUBCOMMANDS.includes(match)) {
       ctx.io.stderr.write(`\nNo images found matching ${JSON.stringify(match)}: did you mean "wharf image ${match}"?\n`);
     }

@@ -14,7 +14,6 @@ import {
   sortBuildCache,
 } from '../../render/contexts/usage-contexts.js';
 import { TABLE_KEY, parseFormat, renderRows } from '../../render/format.js';
-import { templateParsingError } from '../../render/template/template.js';
 import { humanSize } from '../../render/units.js';
 
 const SUMMARY_TABLE = 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}';
@@ -47,12 +46,12 @@ function verboseRows(du: DiskUsage, trunc: boolean, now: number): Record<string,
   };
 }
 
-function verboseTables(du: DiskUsage, rows: Record<string, object[]>): string {
+async function verboseTables(du: DiskUsage, rows: Record<string, object[]>): Promise<string> {
   return [
-    `Images space usage:\n\n${renderRows(IMAGES_TABLE, rows.Images ?? [], IMAGE_HEADER)}`,
-    `\nContainers space usage:\n\n${renderRows(CONTAINERS_TABLE, rows.Containers ?? [], CONTAINER_HEADER)}`,
-    `\nLocal Volumes space usage:\n\n${renderRows(VOLUMES_TABLE, rows.Volumes ?? [], VOLUME_HEADER)}`,
-    `\nBuild cache usage: ${humanSize(builderSize(du.BuildCache ?? []))}\n\n${renderRows(BUILD_CACHE_TABLE, rows.BuildCache ?? [], BUILD_CACHE_HEADER)}`,
+    `Images space usage:\n\n${await renderRows(IMAGES_TABLE, rows.Images ?? [], IMAGE_HEADER)}`,
+    `\nContainers space usage:\n\n${await renderRows(CONTAINERS_TABLE, rows.Containers ?? [], CONTAINER_HEADER)}`,
+    `\nLocal Volumes space usage:\n\n${await renderRows(VOLUMES_TABLE, rows.Volumes ?? [], VOLUME_HEADER)}`,
+    `\nBuild cache usage: ${humanSize(builderSize(du.BuildCache ?? []))}\n\n${await renderRows(BUILD_CACHE_TABLE, rows.BuildCache ?? [], BUILD_CACHE_HEADER)}`,
   ].join('');
 }
 
@@ -71,18 +70,19 @@ export const command: CommandSpec<typeof FLAGS> = {
     const du = await ctx.client().systemDf();
     if (!ctx.flags.verbose) {
       const source = format === TABLE_KEY ? SUMMARY_TABLE : format;
-      ctx.io.stdout.write(renderRows(source, usageSummaries(du), DISK_USAGE_HEADER));
+      ctx.io.stdout.write(await renderRows(source, usageSummaries(du), DISK_USAGE_HEADER));
       return;
     }
     const rows = verboseRows(du, format.startsWith(TABLE_KEY), ctx.io.now());
     if (format === TABLE_KEY) {
-      ctx.io.stdout.write(verboseTables(du, rows));
+      ctx.io.stdout.write(await verboseTables(du, rows));
       return;
     }
-    const tmpl = parseFormat(format);
+    const tmpl = await parseFormat(format);
     try {
       ctx.io.stdout.write(tmpl.execute(rows));
     } catch (err) {
+      const { templateParsingError } = await import('../../render/template/template.js');
       throw templateParsingError(err);
     }
   },

@@ -1,4 +1,28 @@
-import { isMap, structFieldNames } from './go-print.js';
+// Go-value helpers shared with the template printer live here: formatter contexts need only this module to
+// marshal themselves, not the whole template engine.
+
+/** isMap tells whether v is a plain object, the stand-in for Go's map[string]interface{}. */
+export function isMap(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** isStruct tells whether v is a class instance, the stand-in for a Go struct pointer with methods. */
+export function isStruct(v: unknown): v is object {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !isMap(v);
+}
+
+/** structFieldNames lists a struct's exported fields: capitalised own properties and getters (what MarshalJSON sees). */
+export function structFieldNames(v: object): string[] {
+  const names = new Set<string>(Object.keys(v).filter((k) => /^[A-Z]/.test(k)));
+  for (let p: unknown = Object.getPrototypeOf(v); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const [name, desc] of Object.entries(Object.getOwnPropertyDescriptors(p))) {
+      if (desc.get && /^[A-Z]/.test(name)) names.add(name);
+    }
+  }
+  return [...names];
+}
 
 /**
  * GoMarshaler is implemented by formatter contexts whose JSON form is computed (docker's `MarshalJSON` on

@@ -1,19 +1,10 @@
 import { goFormatFixed, goFormatG } from '../go-float.js';
+import { isMap, isStruct, structFieldNames } from './go-json.js';
+
+export { isMap, isStruct };
 
 // Go's fmt printing of template values. Values are JSON-like: undefined is "no value" (an invalid reflect.Value),
 // null is a nil interface, plain objects are maps, and class instances are structs (docker's formatter contexts).
-
-/** isMap tells whether v is a plain object, the stand-in for Go's map[string]interface{}. */
-export function isMap(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
-/** isStruct tells whether v is a class instance, the stand-in for a Go struct pointer with methods. */
-export function isStruct(v: unknown): v is object {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !isMap(v);
-}
 
 /** goTypeName names v's Go type as Go's error messages do. */
 export function goTypeName(v: unknown): string {
@@ -68,17 +59,6 @@ export function formatValue(v: unknown): string {
     return `&{${structValues(v).map(formatValue).join(' ')}}`;
   }
   return String(v);
-}
-
-/** structFieldNames lists a struct's exported fields: capitalised own properties and getters (what MarshalJSON sees). */
-export function structFieldNames(v: object): string[] {
-  const names = new Set<string>(Object.keys(v).filter((k) => /^[A-Z]/.test(k)));
-  for (let p: unknown = Object.getPrototypeOf(v); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
-    for (const [name, desc] of Object.entries(Object.getOwnPropertyDescriptors(p))) {
-      if (desc.get && /^[A-Z]/.test(name)) names.add(name);
-    }
-  }
-  return [...names];
 }
 
 function structValues(v: object): unknown[] {

@@ -59,7 +59,8 @@ test('resolveImage resolves tags, adding :latest', async () => {
   assert.equal((await resolveImage(s, 'docker.io/library/busybox:latest')).id, A);
   assert.equal((await resolveImage(s, 'localhost:5000/team/app:v1')).id, B);
   assert.equal((await resolveImage(s, 'debian:12')).id, C);
-  await assert.rejects(resolveImage(s, 'debian'), noSuchImage('debian'));
+  // compat: dockerd names the tag-completed reference.
+  await assert.rejects(resolveImage(s, 'debian'), noSuchImage('debian:latest'));
   await assert.rejects(resolveImage(s, 'busybox:1.36'), noSuchImage('busybox:1.36'));
 });
 
@@ -79,7 +80,7 @@ test('resolveImage resolves unambiguous ID prefixes of any length', async () => 
   assert.equal((await resolveImage(s, 'abd')).id, B);
   assert.equal((await resolveImage(s, 'sha256:abd2')).id, B);
   assert.equal((await resolveImage(s, 'f')).id, C);
-  await assert.rejects(resolveImage(s, '1234'), noSuchImage('1234'));
+  await assert.rejects(resolveImage(s, '1234'), noSuchImage('1234:latest'));
 });
 
 test('resolveImage prefers a tag over an ID prefix', async () => {

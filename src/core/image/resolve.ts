@@ -1,6 +1,6 @@
 import type { Digest } from '../../common/digest.js';
 import { invalidArgument, noSuchImage, notFound } from '../../common/errors.js';
-import { parseReference, repositoryName, withDefaultTag, type Reference } from '../../common/reference.js';
+import { familiarString, parseReference, repositoryName, withDefaultTag, type Reference } from '../../common/reference.js';
 import type { ContentStore } from '../content/content-store.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
 import type { ImageConfig } from './oci.js';
@@ -21,7 +21,7 @@ const ID_PREFIX = /^(?:sha256:)?([a-f0-9]{1,64})$/;
  *    "ambiguous reference").
  *
  * A name that is no valid reference (e.g. `sha256:../x`) fails with InvalidArgument, as Docker answers it;
- * anything else not found fails with noSuchImage(name).
+ * anything else not found fails with noSuchImage of the tag-completed reference, as dockerd words it.
  */
 export async function resolveImage(images: ImageStore, name: string): Promise<ImageRecord> {
   const full = FULL_ID.exec(name);
@@ -42,7 +42,8 @@ export async function resolveImage(images: ImageStore, name: string): Promise<Im
     }
     if (matches[0] !== undefined) return matches[0];
   }
-  throw noSuchImage(name);
+  // compat: dockerd names the tag-completed reference ("No such image: busybox:latest"), as clients print it.
+  throw noSuchImage(familiarString(ref));
 }
 
 async function byTag(images: ImageStore, ref: Reference): Promise<ImageRecord | undefined> {

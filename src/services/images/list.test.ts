@@ -44,7 +44,7 @@ test('dangling, label, before, since and until filters', async (t) => {
   assert.deepEqual(await tagsOf(deps, { before: ['myorg/tools:1.0'] }), [['busybox:latest']]);
   assert.deepEqual(await tagsOf(deps, { since: ['busybox'] }), [[], ['myorg/tools:1.0', 'myorg/tools:2.0']]);
   assert.deepEqual(await tagsOf(deps, { until: ['2024-01-15T00:00:00Z'] }), [['busybox:latest']]);
-  await assert.rejects(listImages(deps, { filters: FilterArgs.of({ before: ['nope'] }) }), { message: 'No such image: nope' });
+  await assert.rejects(listImages(deps, { filters: FilterArgs.of({ before: ['nope'] }) }), { message: 'No such image: nope:latest' });
 });
 
 test('bad filters are refused in dockerd words', async (t) => {

@@ -129,7 +129,7 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
     throw withUsage(err, BIN, `${BIN} [OPTIONS] COMMAND [ARG...]`);
   }
   if (g.flags.version) {
-    const { buildInfo } = await import('./build-info.js');
+    const { buildInfo } = await import('./commands/system/version.js');
     const b = buildInfo();
     io.stdout.write(`${BIN} version ${b.version}, build ${b.gitCommit}\n`);
     return 0;

@@ -1,7 +1,7 @@
 import type { SystemInfo } from '../../../client/engine-client.js';
 import { WharfError, kindOf } from '../../../common/errors.js';
 import { isDaemonError } from '../../../client/transport.js';
-import { buildInfo } from '../../build-info.js';
+import { buildInfo } from './version.js';
 import type { CommandSpec } from '../../command.js';
 import { badTemplate, formatError } from '../../run-cli.js';
 import { INSPECT_FORMAT_HELP } from '../../flags/parse-flags.js';

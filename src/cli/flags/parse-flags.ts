@@ -86,20 +86,7 @@ export function parseFlags<const F extends readonly FlagSpec[]>(argv: readonly s
       break;
     }
     if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = a.slice(2, eq < 0 ? undefined : eq);
-      const spec = byName.get(name);
-      if (!spec) {
-        if (name === 'help') {
-          help = eq < 0 || parseBool('--help', a.slice(eq + 1));
-          continue;
-        }
-        throw usageError(`unknown flag: --${name}`);
-      }
-      if (eq >= 0) set(spec, a.slice(eq + 1));
-      else if (spec.type === 'bool') set(spec, 'true');
-      else if (i + 1 < argv.length) set(spec, argv[++i] ?? '');
-      else throw usageError(`flag needs an argument: --${name}`);
+      i = parseLong(a, argv, i, byName, set, (on) => (help = on));
       continue;
     }
     if (a.startsWith('-') && a.length > 1) {
@@ -113,6 +100,32 @@ export function parseFlags<const F extends readonly FlagSpec[]>(argv: readonly s
     args.push(a);
   }
   return { flags: values as FlagValues<F>, changed, args, help };
+}
+
+/** parseLong handles one `--name[=value]` argument; it returns the index of the last argv element it consumed. */
+function parseLong(
+  a: string,
+  argv: readonly string[],
+  i: number,
+  byName: ReadonlyMap<string, FlagSpec>,
+  set: (spec: FlagSpec, value: string) => void,
+  onHelp: (on: boolean) => void,
+): number {
+  const eq = a.indexOf('=');
+  const name = a.slice(2, eq < 0 ? undefined : eq);
+  const spec = byName.get(name);
+  if (!spec) {
+    if (name !== 'help') throw usageError(`unknown flag: --${name}`);
+    onHelp(eq < 0 || parseBool('--help', a.slice(eq + 1)));
+    return i;
+  }
+  if (eq >= 0) set(spec, a.slice(eq + 1));
+  else if (spec.type === 'bool') set(spec, 'true');
+  else if (i + 1 < argv.length) {
+    set(spec, argv[i + 1] ?? '');
+    return i + 1;
+  } else throw usageError(`flag needs an argument: --${name}`);
+  return i;
 }
 
 /** parseShorts handles one `-abc` argument; it returns the index of the last argv element it consumed. */

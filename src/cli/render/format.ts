@@ -1,8 +1,9 @@
 import type { CompiledTemplate } from './template/template.js';
 import { TabWriter } from './tabwriter.js';
 
-/** TABLE_KEY and JSON_KEY are the special --format values (docker's formatter.TableFormatKey / JSONFormatKey). */
+/** TABLE_KEY is the --format value (or prefix) for a table with a header row (docker's TableFormatKey). */
 export const TABLE_KEY = 'table';
+/** JSON_KEY is the --format value for one JSON object per row (docker's JSONFormatKey). */
 export const JSON_KEY = 'json';
 
 /** isTableFormat tells whether a --format value renders a table (starts with "table"). */

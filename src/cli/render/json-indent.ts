@@ -4,54 +4,63 @@
  * objects and arrays stay `{}` and `[]`. With `indent` undefined it is json.Compact.
  */
 export function indentJson(src: string, indent?: string): string {
-  let out = '';
-  let depth = 0;
-  let needIndent = false;
-  let inString = false;
-  let escaped = false;
-  const newline = (): string => (indent === undefined ? '' : `\n${indent.repeat(depth)}`);
-  for (const c of src) {
-    if (inString) {
-      out += c;
-      if (escaped) escaped = false;
-      else if (c === '\\') escaped = true;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') continue;
-    if (needIndent && c !== '}' && c !== ']') {
-      needIndent = false;
-      depth++;
-      out += newline();
-    }
-    switch (c) {
-      case '"':
-        inString = true;
-        out += c;
-        break;
-      case '{':
-      case '[':
-        needIndent = true;
-        out += c;
-        break;
-      case ',':
-        out += c + newline();
-        break;
-      case ':':
-        out += indent === undefined ? c : ': ';
-        break;
-      case '}':
-      case ']':
-        if (needIndent) needIndent = false;
-        else {
-          depth--;
-          out += newline();
-        }
-        out += c;
-        break;
-      default:
-        out += c;
-    }
+  const w = new IndentWriter(indent);
+  for (const c of src) w.char(c);
+  return w.out;
+}
+
+class IndentWriter {
+  out = '';
+  readonly #indent: string | undefined;
+  #depth = 0;
+  #needIndent = false;
+  #inString = false;
+  #escaped = false;
+
+  constructor(indent: string | undefined) {
+    this.#indent = indent;
   }
-  return out;
+
+  #newline(): string {
+    return this.#indent === undefined ? '' : `\n${this.#indent.repeat(this.#depth)}`;
+  }
+
+  char(c: string): void {
+    if (this.#inString) {
+      this.out += c;
+      if (this.#escaped) this.#escaped = false;
+      else if (c === '\\') this.#escaped = true;
+      else if (c === '"') this.#inString = false;
+      return;
+    }
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') return;
+    // The first token inside a non-empty object or array goes on a new, deeper line.
+    if (this.#needIndent && c !== '}' && c !== ']') {
+      this.#needIndent = false;
+      this.#depth++;
+      this.out += this.#newline();
+    }
+    this.#token(c);
+  }
+
+  #token(c: string): void {
+    if (c === '"') this.#inString = true;
+    if (c === '{' || c === '[') this.#needIndent = true;
+    if (c === ',') {
+      this.out += c + this.#newline();
+      return;
+    }
+    if (c === ':') {
+      this.out += this.#indent === undefined ? c : ': ';
+      return;
+    }
+    if (c === '}' || c === ']') {
+      if (this.#needIndent) this.#needIndent = false;
+      else {
+        this.#depth--;
+        this.out += this.#newline();
+      }
+    }
+    this.out += c;
+  }
 }

@@ -195,22 +195,57 @@ function serverSection(sv: SystemVersion): string {
 
 const FLAGS = [{ name: 'format', short: 'f', type: 'string', usage: INSPECT_FORMAT_HELP }] as const;
 
+type Template = import('../../render/template/template.js').CompiledTemplate;
+
+async function compileFormat(format: string): Promise<Template | undefined> {
+  if (format === '') return undefined;
+  const { compileTemplate } = await import('../../render/template/template.js');
+  try {
+    return compileTemplate(format === 'json' ? '{{json .}}' : format, 'version');
+  } catch (err) {
+    throw badTemplate(err);
+  }
+}
+
+function clientVersion(apiVersion: string): ClientVersion {
+  const b = buildInfo();
+  return {
+    Version: b.version,
+    ApiVersion: apiVersion,
+    DefaultAPIVersion: API_VERSION,
+    GitCommit: b.gitCommit,
+    NodeVersion: process.version,
+    Os: process.platform,
+    Arch: goArch(process.arch),
+    BuildTime: formatAnsic(b.built),
+    Context: 'default',
+  };
+}
+
+/** renderTemplate runs --format over {Client, Server} through docker's tabwriter; an error keeps partial output. */
+async function renderTemplate(tmpl: Template, info: ClientVersion, server: SystemVersion | undefined): Promise<{ text: string; error?: unknown }> {
+  const { TabWriter } = await import('../../render/tabwriter.js');
+  const tw = new TabWriter(20, 1);
+  const Server = server ? { ...server, Components: engineComponents(server) } : null;
+  const partial = { text: '' };
+  let error: unknown;
+  try {
+    tw.write(tmpl.execute({ Client: info, Server }, { partial }));
+  } catch (err) {
+    tw.write(partial.text);
+    error = err;
+  }
+  tw.write('\n');
+  return { text: tw.flush(), error };
+}
+
 /** command is `wharf version`: client and server versions; the client part is printed even when the daemon is down. */
 export const command: CommandSpec<typeof FLAGS> = {
   usage: '[OPTIONS]',
   args: { max: 0 },
   flags: FLAGS,
   async run(ctx) {
-    const format = ctx.flags.format;
-    let tmpl: import('../../render/template/template.js').CompiledTemplate | undefined;
-    if (format !== '') {
-      const { compileTemplate } = await import('../../render/template/template.js');
-      try {
-        tmpl = compileTemplate(format === 'json' ? '{{json .}}' : format, 'version');
-      } catch (err) {
-        throw badTemplate(err);
-      }
-    }
+    const tmpl = await compileFormat(ctx.flags.format);
     const client = ctx.client();
     let server: SystemVersion | undefined;
     let failure: unknown;
@@ -219,31 +254,11 @@ export const command: CommandSpec<typeof FLAGS> = {
     } catch (err) {
       failure = err;
     }
-    const b = buildInfo();
-    const info: ClientVersion = {
-      Version: b.version,
-      ApiVersion: client.apiVersion,
-      DefaultAPIVersion: API_VERSION,
-      GitCommit: b.gitCommit,
-      NodeVersion: process.version,
-      Os: process.platform,
-      Arch: goArch(process.arch),
-      BuildTime: formatAnsic(b.built),
-      Context: 'default',
-    };
+    const info = clientVersion(client.apiVersion);
     if (tmpl) {
-      const { TabWriter } = await import('../../render/tabwriter.js');
-      const tw = new TabWriter(20, 1);
-      const Server = server ? { ...server, Components: engineComponents(server) } : null;
-      const partial = { text: '' };
-      try {
-        tw.write(tmpl.execute({ Client: info, Server }, { partial }));
-      } catch (err) {
-        tw.write(partial.text);
-        failure ??= err;
-      }
-      tw.write('\n');
-      ctx.io.stdout.write(tw.flush());
+      const { text, error } = await renderTemplate(tmpl, info, server);
+      ctx.io.stdout.write(text);
+      failure ??= error;
     } else {
       ctx.io.stdout.write(align(`${clientSection(info)}${server ? `\n\n${serverSection(server)}` : ''}\n`));
     }

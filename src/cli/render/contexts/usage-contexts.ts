@@ -9,16 +9,18 @@ type Container = NonNullable<DiskUsage['Containers']>[number];
 type Volume = NonNullable<DiskUsage['Volumes']>[number];
 type CacheRecord = NonNullable<DiskUsage['BuildCache']>[number];
 
-/** CONTAINER_HEADER, VOLUME_HEADER and BUILD_CACHE_HEADER are docker's column titles for these rows. */
+/** CONTAINER_HEADER maps container fields to docker's column titles. */
 export const CONTAINER_HEADER: Readonly<Record<string, string>> = {
   ID: 'CONTAINER ID', Names: 'NAMES', Image: 'IMAGE', Command: 'COMMAND', CreatedAt: 'CREATED AT', RunningFor: 'CREATED',
   Ports: 'PORTS', State: 'STATE', Status: 'STATUS', Size: 'SIZE', Labels: 'LABELS', Mounts: 'MOUNTS',
   LocalVolumes: 'LOCAL VOLUMES', Networks: 'NETWORKS', Platform: 'PLATFORM',
 };
+/** VOLUME_HEADER maps volume fields to docker's column titles. */
 export const VOLUME_HEADER: Readonly<Record<string, string>> = {
   ID: 'ID', Name: 'VOLUME NAME', Group: 'GROUP', Driver: 'DRIVER', Scope: 'SCOPE', Availability: 'AVAILABILITY',
   Mountpoint: 'MOUNTPOINT', Labels: 'LABELS', Links: 'LINKS', Size: 'SIZE', Status: 'STATUS',
 };
+/** BUILD_CACHE_HEADER maps build cache fields to docker's column titles. */
 export const BUILD_CACHE_HEADER: Readonly<Record<string, string>> = {
   ID: 'CACHE ID', Parent: 'PARENT', CacheType: 'CACHE TYPE', Size: 'SIZE', CreatedSince: 'CREATED',
   LastUsedSince: 'LAST USED', UsageCount: 'USAGE', InUse: 'IN USE', Shared: 'SHARED', Description: 'DESCRIPTION',

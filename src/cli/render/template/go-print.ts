@@ -109,6 +109,27 @@ interface Spec {
   prec?: number;
 }
 
+/** parseSpec reads a verb's flags, width and precision starting at i (just after the %). */
+function parseSpec(format: string, i: number): { spec: Spec; next: number } {
+  const spec: Spec = { minus: false, plus: false, space: false, zero: false, sharp: false };
+  const flags: Record<string, keyof Spec> = { '-': 'minus', '+': 'plus', ' ': 'space', '0': 'zero', '#': 'sharp' };
+  for (let f = flags[format[i] ?? '']; f !== undefined; f = flags[format[i] ?? '']) {
+    (spec as unknown as Record<string, boolean>)[f] = true;
+    i++;
+  }
+  const w = /^\d+/.exec(format.slice(i));
+  if (w) {
+    spec.width = Number(w[0]);
+    i += w[0].length;
+  }
+  if (format[i] === '.') {
+    const pm = /^\d*/.exec(format.slice(i + 1))?.[0] ?? '';
+    spec.prec = Number(pm || '0');
+    i += 1 + pm.length;
+  }
+  return { spec, next: i };
+}
+
 /** sprintf is fmt.Sprintf for the verbs templates use: %v %s %q %d %t %x %X %o %c %f %e %g and %%. */
 export function sprintf(format: string, args: readonly unknown[]): string {
   let out = '';
@@ -121,42 +142,13 @@ export function sprintf(format: string, args: readonly unknown[]): string {
       break;
     }
     out += format.slice(i, pct);
-    i = pct + 1;
-    const spec: Spec = { minus: false, plus: false, space: false, zero: false, sharp: false };
-    for (; i < format.length; i++) {
-      const f = format[i];
-      if (f === '-') spec.minus = true;
-      else if (f === '+') spec.plus = true;
-      else if (f === ' ') spec.space = true;
-      else if (f === '0') spec.zero = true;
-      else if (f === '#') spec.sharp = true;
-      else break;
-    }
-    const w = /^\d+/.exec(format.slice(i));
-    if (w) {
-      spec.width = Number(w[0]);
-      i += w[0].length;
-    }
-    if (format[i] === '.') {
-      const pm = /^\d*/.exec(format.slice(i + 1));
-      spec.prec = Number(pm?.[0] || '0');
-      i += 1 + (pm?.[0].length ?? 0);
-    }
-    const verb = format[i];
-    if (verb === undefined) {
-      out += '%!(NOVERB)';
-      break;
-    }
-    i++;
-    if (verb === '%') {
-      out += '%';
-      continue;
-    }
-    if (argi >= args.length) {
-      out += `%!${verb}(MISSING)`;
-      continue;
-    }
-    out += formatArg(verb, spec, args[argi++]);
+    const { spec, next } = parseSpec(format, pct + 1);
+    const verb = format[next];
+    i = next + 1;
+    if (verb === undefined) out += '%!(NOVERB)';
+    else if (verb === '%') out += '%';
+    else if (argi >= args.length) out += `%!${verb}(MISSING)`;
+    else out += formatArg(verb, spec, args[argi++]);
   }
   if (argi < args.length) {
     out += `%!(EXTRA ${args.slice(argi).map((a) => `${goTypeName(a)}=${formatValue(a)}`).join(', ')})`;

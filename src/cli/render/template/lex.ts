@@ -60,6 +60,14 @@ function atRightDelim(src: string, p: number): 0 | 2 | 4 {
   return src.startsWith('}}', p) ? 2 : 0;
 }
 
+const PUNCT: Readonly<Record<string, 'lparen' | 'rparen' | 'pipe' | 'comma' | 'assign'>> = {
+  '(': 'lparen',
+  ')': 'rparen',
+  '|': 'pipe',
+  ',': 'comma',
+  '=': 'assign',
+};
+
 function lexAction(name: string, src: string, p: number, toks: Token[], open: number): { end: number; trim: boolean } {
   toks.push({ t: 'left', pos: open });
   let depth = 0;
@@ -72,54 +80,50 @@ function lexAction(name: string, src: string, p: number, toks: Token[], open: nu
     }
     const c = src[p];
     if (c === undefined) throw templateError(name, src, p, 'unclosed action');
-    if (SPACE.test(c)) {
+    const punct = PUNCT[c];
+    if (punct) {
+      if (punct === 'lparen') depth++;
+      if (punct === 'rparen' && --depth < 0) throw templateError(name, src, p, 'unexpected right paren');
+      toks.push({ t: punct, pos: p++ });
+    } else if (SPACE.test(c)) {
       const start = p;
       while (SPACE.test(src[p] ?? '') && !atRightDelim(src, p)) p++;
       if (p > start) toks.push({ t: 'space', pos: start });
-      continue;
-    }
-    const start = p;
-    if (c === '(') { depth++; toks.push({ t: 'lparen', pos: p++ }); continue; }
-    if (c === ')') {
-      if (--depth < 0) throw templateError(name, src, p, `unexpected right paren`);
-      toks.push({ t: 'rparen', pos: p++ });
-      continue;
-    }
-    if (c === '|') { toks.push({ t: 'pipe', pos: p++ }); continue; }
-    if (c === ',') { toks.push({ t: 'comma', pos: p++ }); continue; }
-    if (c === '=') { toks.push({ t: 'assign', pos: p++ }); continue; }
-    if (c === ':') {
+    } else if (c === ':') {
       if (src[p + 1] !== '=') throw templateError(name, src, p, 'expected :=');
       toks.push({ t: 'declare', pos: p });
       p += 2;
-      continue;
-    }
-    if (c === '"' || c === '`' || c === "'") { p = lexQuote(name, src, p, toks); continue; }
-    if (c === '$' || c === '.' && !/\d/.test(src[p + 1] ?? '')) {
-      p++;
-      while (ALNUM.test(src[p] ?? '')) p++;
-      const word = src.slice(start + 1, p);
-      if (c === '$') toks.push({ t: 'var', value: `$${word}`, pos: start });
-      else toks.push(word ? { t: 'field', value: word, pos: start } : { t: 'dot', pos: start });
-      continue;
-    }
-    const num = NUMBER_RE.exec(src.slice(p));
-    if (num && /[\d]/.test(num[0])) {
-      p += num[0].length;
-      if (ALNUM.test(src[p] ?? '')) throw templateError(name, src, start, `bad number syntax: "${src.slice(start, p + 1)}"`);
-      toks.push({ t: 'lit', value: parseNumber(num[0]), text: num[0], pos: start });
-      continue;
-    }
-    if (ALNUM.test(c)) {
-      while (ALNUM.test(src[p] ?? '')) p++;
-      const word = src.slice(start, p);
-      if (word === 'true' || word === 'false') toks.push({ t: 'lit', value: word === 'true', text: word, pos: start });
-      else if (word === 'nil') toks.push({ t: 'lit', value: null, text: word, pos: start });
-      else toks.push({ t: KEYWORDS.has(word) ? 'keyword' : 'ident', value: word, pos: start });
-      continue;
-    }
-    throw templateError(name, src, p, `unexpected "${c}" in command`);
+    } else if (c === '"' || c === '`' || c === "'") p = lexQuote(name, src, p, toks);
+    else p = lexWord(name, src, p, toks);
   }
+}
+
+/** lexWord reads a field (.Name), variable ($x), number, keyword, literal or function name. */
+function lexWord(name: string, src: string, p: number, toks: Token[]): number {
+  const start = p;
+  const c = src[p] ?? '';
+  if (c === '$' || (c === '.' && !/\d/.test(src[p + 1] ?? ''))) {
+    p++;
+    while (ALNUM.test(src[p] ?? '')) p++;
+    const word = src.slice(start + 1, p);
+    if (c === '$') toks.push({ t: 'var', value: `$${word}`, pos: start });
+    else toks.push(word ? { t: 'field', value: word, pos: start } : { t: 'dot', pos: start });
+    return p;
+  }
+  const num = NUMBER_RE.exec(src.slice(p));
+  if (num && /\d/.test(num[0])) {
+    p += num[0].length;
+    if (ALNUM.test(src[p] ?? '')) throw templateError(name, src, start, `bad number syntax: "${src.slice(start, p + 1)}"`);
+    toks.push({ t: 'lit', value: parseNumber(num[0]), text: num[0], pos: start });
+    return p;
+  }
+  if (!ALNUM.test(c)) throw templateError(name, src, p, `unexpected "${c}" in command`);
+  while (ALNUM.test(src[p] ?? '')) p++;
+  const word = src.slice(start, p);
+  if (word === 'true' || word === 'false') toks.push({ t: 'lit', value: word === 'true', text: word, pos: start });
+  else if (word === 'nil') toks.push({ t: 'lit', value: null, text: word, pos: start });
+  else toks.push({ t: KEYWORDS.has(word) ? 'keyword' : 'ident', value: word, pos: start });
+  return p;
 }
 
 function parseNumber(text: string): number {

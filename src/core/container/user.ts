@@ -118,7 +118,9 @@ export function resolveUserFrom(
   let sgids: number[] = [];
   if (groupArg !== '') gid = findGroup(groupArg, groups);
   else if (found) sgids = groups.filter((g) => g.members.includes(found.name)).map((g) => g.gid);
-  return { uid, gid, additionalGids: [gid, ...sgids, ...additionalGroups(groupAdd, groups)], home };
+  // Docker lists a gid twice when GroupAdd repeats a membership; once is enough for setgroups(2).
+  const additionalGids = [...new Set([gid, ...sgids, ...additionalGroups(groupAdd, groups)])];
+  return { uid, gid, additionalGids, home };
 }
 
 /**

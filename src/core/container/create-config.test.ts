@@ -305,3 +305,12 @@ test('apiAtLeast compares major.minor numerically', () => {
   assert.equal(apiAtLeast('1.44', '1.44'), true);
   assert.equal(apiAtLeast('2.0', '1.99'), true);
 });
+
+test('before API 1.42 stray VolumeOptions on a bind are dropped, BindOptions on a tmpfs still refused', () => {
+  const bindWithVolumeOptions = { Mounts: [{ Type: 'bind', Source: '/etc', Target: '/e', VolumeOptions: { NoCopy: true } }] };
+  assert.equal(validate({}, bindWithVolumeOptions, '1.41').mounts.length, 1);
+  assert.throws(() => validate({}, bindWithVolumeOptions), { message: 'VolumeOptions must not be specified on mount type "bind"' });
+  assert.throws(() => validate({}, { Mounts: [{ Type: 'tmpfs', Target: '/t', BindOptions: {} }] }, '1.41'), {
+    message: 'invalid mount config for type "tmpfs": field BindOptions must not be specified',
+  });
+});

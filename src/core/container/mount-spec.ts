@@ -151,7 +151,7 @@ function readBindMount(
 ): BindMountSpec {
   const source = r.str(m.Source, `${at}.Source`);
   if (source === '') p.fail('field Source must not be empty');
-  if (m.VolumeOptions !== undefined && m.VolumeOptions !== null) p.fail('field VolumeOptions must not be specified');
+  // compat: before API 1.42 a stray VolumeOptions on a bind is dropped, from 1.42 readMount refuses it.
   if (!source.replaceAll('\\', '/').startsWith('/')) p.fail(`invalid mount path: '${source}' mount path must be absolute`);
   const bo = r.optObject(m.BindOptions, `${at}.BindOptions`) ?? {};
   const propagation = r.str(bo.Propagation, `${at}.BindOptions.Propagation`) || 'rprivate';
@@ -184,6 +184,7 @@ function readBindMount(
 
 function readTmpfsMount(r: WireReader, m: Record<string, unknown>, at: string, p: MountParts): TmpfsMountSpec {
   if (r.str(m.Source, `${at}.Source`) !== '') p.fail('field Source must not be specified');
+  if (m.BindOptions !== undefined && m.BindOptions !== null) p.fail('field BindOptions must not be specified');
   const to = r.optObject(m.TmpfsOptions, `${at}.TmpfsOptions`) ?? {};
   const options: string[] = p.readOnly ? ['ro'] : [];
   const mode = r.int(to.Mode, `${at}.TmpfsOptions.Mode`);

@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { parseResolvConf, renderHostname, renderHosts, renderResolvConf } from './host-files.js';
+import { parseResolvConf, renderHostname, renderHosts, renderNetworkFiles, renderResolvConf } from './host-files.js';
 
 test('renderHostname is the bare name and a newline', () => {
   assert.equal(renderHostname('abc123'), 'abc123\n');
@@ -81,4 +81,20 @@ test('renderResolvConf keeps the host file on the host network and applies --dns
   const over = renderResolvConf({ hostResolvConf: HOST_RESOLV, hostNetwork: false, dns: ['1.1.1.1', '127.0.0.1'], dnsSearch: ['x.example'], dnsOptions: ['ndots:1'] });
   assert.match(over, /nameserver 1\.1\.1\.1\nnameserver 127\.0\.0\.1\nsearch x\.example\noptions ndots:1\n/, 'explicit --dns servers are kept as given');
   assert.doesNotMatch(renderResolvConf({ hostResolvConf: HOST_RESOLV, hostNetwork: false, dns: [], dnsSearch: ['.'], dnsOptions: [] }), /search/, '--dns-search . clears the search list');
+});
+
+test('renderNetworkFiles picks the hosts and resolv.conf rules by network mode', () => {
+  const net = { mode: 'bridge' as const, disabled: false, extraHosts: [{ name: 'db', ip: '10.0.0.5' }], dns: [], dnsSearch: [], dnsOptions: [] };
+  const src = { hostname: 'abc', hostResolvConf: 'nameserver 127.0.0.53\n', hostHosts: '127.0.0.1 localhost\n10.9.9.9 buildhost\n' };
+  const bridge = renderNetworkFiles(net, '', src);
+  assert.equal(bridge.hostname, 'abc\n');
+  assert.match(bridge.hosts, /\n10\.0\.0\.5\tdb\n127\.0\.0\.1\tabc\n$/);
+  assert.match(bridge.resolvConf, /nameserver 8\.8\.8\.8/);
+  const none = renderNetworkFiles({ ...net, mode: 'none' }, '', src);
+  assert.doesNotMatch(none.hosts, /\tabc/);
+  const host = renderNetworkFiles({ ...net, mode: 'host' }, 'lan', { ...src, hostname: 'buildhost' });
+  assert.equal(host.hosts, '127.0.0.1 localhost\n10.9.9.9 buildhost\n10.0.0.5\tdb\n');
+  assert.match(host.resolvConf, /nameserver 127\.0\.0\.53/);
+  const own = renderNetworkFiles(net, 'example.org', { ...src, ownAddresses: ['172.17.0.2'] });
+  assert.match(own.hosts, /\n172\.17\.0\.2\tabc\.example\.org abc\n$/);
 });

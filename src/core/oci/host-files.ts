@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { ExtraHost } from '../container/container-spec.js';
+import type { ExtraHost, NetworkSpec } from '../container/container-spec.js';
 
 /** renderHostname is the content of the container's /etc/hostname (Docker writes the bare hostname). */
 export function renderHostname(hostname: string): string {
@@ -134,4 +134,56 @@ export function renderResolvConf(input: ResolvConfInput): string {
     ...warnings,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** NetworkFileContents are the texts of a container's /etc/hostname, /etc/hosts and /etc/resolv.conf. */
+export interface NetworkFileContents {
+  readonly hostname: string;
+  readonly hosts: string;
+  readonly resolvConf: string;
+}
+
+/** NetworkFileSource is what the network files are made of besides the container's spec. */
+export interface NetworkFileSource {
+  /** The container's hostname (containerHostname). */
+  readonly hostname: string;
+  /** The host's /etc/resolv.conf and /etc/hosts contents ("" when absent). */
+  readonly hostResolvConf: string;
+  readonly hostHosts: string;
+  /**
+   * The container's addresses for its own /etc/hosts line. Default: none for --network none (as Docker), and
+   * 127.0.0.1 on the default network while it is loopback-only, so the hostname still resolves.
+   */
+  readonly ownAddresses?: readonly string[];
+}
+
+/**
+ * renderNetworkFiles computes the three files Docker bind-mounts into every container, from the container's
+ * network settings (mode, ExtraHosts, Dns*) and the host's files. The caller writes them (atomically) under the
+ * container's directory and passes their paths to buildSpec as `hostFiles`.
+ */
+export function renderNetworkFiles(
+  net: Pick<NetworkSpec, 'mode' | 'disabled' | 'extraHosts' | 'dns' | 'dnsSearch' | 'dnsOptions'>,
+  domainname: string,
+  src: NetworkFileSource,
+): NetworkFileContents {
+  const hostNetwork = net.mode === 'host' && !net.disabled;
+  const isolated = net.mode === 'none' || net.disabled;
+  return {
+    hostname: renderHostname(src.hostname),
+    hosts: renderHosts({
+      hostname: src.hostname,
+      domainname,
+      extraHosts: net.extraHosts,
+      ownAddresses: src.ownAddresses ?? (hostNetwork || isolated ? [] : ['127.0.0.1']),
+      ...(hostNetwork ? { hostHostsFile: src.hostHosts } : {}),
+    }),
+    resolvConf: renderResolvConf({
+      hostResolvConf: src.hostResolvConf,
+      hostNetwork,
+      dns: net.dns,
+      dnsSearch: net.dnsSearch,
+      dnsOptions: net.dnsOptions,
+    }),
+  };
 }

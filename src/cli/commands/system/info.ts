@@ -1,7 +1,7 @@
 import type { SystemInfo } from '../../../client/engine-client.js';
 import { WharfError, kindOf } from '../../../common/errors.js';
 import { isDaemonError } from '../../../client/transport.js';
-import { buildInfo } from './version.js';
+import { clientVersion } from './version.js';
 import type { CommandSpec } from '../../command.js';
 import { badTemplate, formatError } from '../../run-cli.js';
 import { INSPECT_FORMAT_HELP } from '../../flags/parse-flags.js';
@@ -86,8 +86,9 @@ export const command: CommandSpec<typeof FLAGS> = {
   async run(ctx) {
     const { io } = ctx;
     const format = ctx.flags.format;
-    const b = buildInfo();
-    const clientInfo = { Debug: ctx.globals.debug, Version: b.version, Context: 'default', Plugins: [], Warnings: null };
+    // compat: docker's info shows the client facts without the negotiated API version.
+    const { ApiVersion: _api, ...facts } = clientVersion('');
+    const clientInfo = { Debug: ctx.globals.debug, ...facts, Plugins: [], Warnings: null };
     let server: SystemInfo | undefined;
     let failure: unknown;
     try {
@@ -98,7 +99,7 @@ export const command: CommandSpec<typeof FLAGS> = {
     // A daemon that cannot be reached fails the command; an error answer is reported as a server error.
     const unreachable = failure !== undefined && !isDaemonError(failure) && ['Unavailable', 'PermissionDenied'].includes(kindOf(failure));
     if (format !== '') return formatInfo(ctx, format, { ...(server ?? {}), ClientInfo: clientInfo }, failure, unreachable);
-    io.stdout.write(`Client:\n${goLine(' Version:   ', b.version)}${goLine(' Context:   ', 'default')}${goLine(' Debug Mode:', ctx.globals.debug)}`);
+    io.stdout.write(`Client:\n${goLine(' Version:   ', facts.Version)}${goLine(' Context:   ', 'default')}${goLine(' Debug Mode:', ctx.globals.debug)}`);
     io.stdout.write('\nServer:\n');
     if (server) {
       io.stdout.write(serverLines(server, ctx.globals.debug));

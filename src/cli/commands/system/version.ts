@@ -79,7 +79,8 @@ function goArch(arch: string): string {
   return ({ x64: 'amd64', ia32: '386', ppc64: 'ppc64le' } as Record<string, string>)[arch] ?? arch;
 }
 
-interface ClientVersion {
+/** ClientVersion is what `wharf version` reports about the CLI itself (docker's clientVersion). */
+export interface ClientVersion {
   Version: string;
   ApiVersion: string;
   DefaultAPIVersion: string;
@@ -207,7 +208,8 @@ async function compileFormat(format: string): Promise<Template | undefined> {
   }
 }
 
-function clientVersion(apiVersion: string): ClientVersion {
+/** clientVersion is the client half of `wharf version` (also shown by `wharf info`). */
+export function clientVersion(apiVersion: string): ClientVersion {
   const b = buildInfo();
   return {
     Version: b.version,

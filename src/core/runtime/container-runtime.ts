@@ -146,7 +146,8 @@ export interface ContainerRuntime {
   start(id: string): Promise<void>;
   /**
    * kill sends a signal (a number from parseSignal) to the container's init process, or with `all` to every process
-   * in it. Conflict (WHARF_CONTAINER_NOT_RUNNING) when it is not running; NotFound when the runtime has no such ID.
+   * in it. Conflict (WHARF_RUNTIME_STATE_CONFLICT) when it is not running; NotFound (WHARF_NO_SUCH_RUNTIME_CONTAINER)
+   * when the runtime has no such ID. The other runc-backed methods fail the same ways.
    */
   kill(id: string, signal: number, opts?: { readonly all?: boolean }): Promise<void>;
   /** delete removes the container from the runtime (with `force`, killing it first) and clears its exit record. */

@@ -1,4 +1,4 @@
-import { WharfError, conflict, invalidArgument, notFound } from '../../common/errors.js';
+import { WharfError, conflict, invalidArgument, kindOf, notFound } from '../../common/errors.js';
 
 // Docker's exact wording for container errors: the docker CLI and scripts match on these messages.
 
@@ -24,3 +24,8 @@ export const notModified = (what: string): WharfError => new WharfError('NotModi
 
 /** stateConflict is a 409 for any other operation the container's state forbids, with Docker's message. */
 export const stateConflict = (message: string): WharfError => conflict('WHARF_CONTAINER_STATE_CONFLICT', message);
+
+/** isNotModified tells whether err is a WharfError of kind NotModified (a 304: nothing to do). */
+export function isNotModified(err: unknown): boolean {
+  return kindOf(err) === 'NotModified';
+}

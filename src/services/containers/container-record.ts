@@ -97,6 +97,11 @@ export interface ContainerRecord {
   /** The image's platform, "linux/amd64" (a create `platform` parameter is checked against it). */
   readonly platform: string;
   readonly spec: StoredSpec;
+  /**
+   * The request's HostConfig object as the client sent it (after validation), which inspect echoes back with
+   * Docker's defaults filled in; the limits and restart policy `update` changes are in `spec` and win over it.
+   */
+  readonly hostConfig: Readonly<Record<string, unknown>>;
   /** The request merged with the image config (Path, Args and Config of inspect). */
   readonly config: MergedConfig;
   /** The hostname the container gets (its own, the host's with --network host, else the short ID). */

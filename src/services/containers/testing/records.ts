@@ -32,6 +32,7 @@ export function testRecord(
     imageId: IMAGE_ID,
     platform: 'linux/amd64',
     spec,
+    hostConfig: (opts.body?.HostConfig as Record<string, unknown> | undefined) ?? {},
     config: mergeImageConfig({ ...spec, warnings: [] }, undefined),
     hostname: id.slice(0, 12),
     state: { ...initialState(), ...opts.state },

@@ -5,6 +5,7 @@ import type { SystemVersion } from '../../../client/engine-client.js';
 import type { CommandSpec } from '../../command.js';
 import { badTemplate } from '../../run-cli.js';
 import { INSPECT_FORMAT_HELP } from '../../flags/parse-flags.js';
+import type { CompiledTemplate } from '../../render/template/template.js';
 
 // ---- build facts (here rather than in a module of their own: `wharf version` must start fast)
 
@@ -196,7 +197,7 @@ function serverSection(sv: SystemVersion): string {
 
 const FLAGS = [{ name: 'format', short: 'f', type: 'string', usage: INSPECT_FORMAT_HELP }] as const;
 
-type Template = import('../../render/template/template.js').CompiledTemplate;
+type Template = CompiledTemplate;
 
 async function compileFormat(format: string): Promise<Template | undefined> {
   if (format === '') return undefined;

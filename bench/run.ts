@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, wharf beside its reference measured in the same run, printed as a table.
 import type { BenchRow } from './bench-row.js';
+import { runContainersBench } from './containers-bench.js';
 import { runEngineCoreBench } from './engine-core-bench.js';
 import { runUnpackBench } from './unpack-bench.js';
 
@@ -15,4 +16,5 @@ function print(rows: readonly BenchRow[]): void {
 const rows: BenchRow[] = [];
 rows.push(...(await runUnpackBench()));
 rows.push(...(await runEngineCoreBench()));
+rows.push(...(await runContainersBench()));
 print(rows);

@@ -44,7 +44,9 @@ export class Runc {
   /** run executes `runc <global> <args>` and returns its stdout; a failure becomes runcError(op, id, ...). */
   run(op: string, id: string, args: readonly string[], input?: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn(this.path, [...this.globalArgs(), ...args], { stdio: ['pipe', 'pipe', 'pipe'], timeout: this.#timeoutMs });
+      const child = spawn(this.path, [...this.globalArgs(), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const timer = setTimeout(() => child.kill('SIGKILL'), this.#timeoutMs);
+      timer.unref();
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let size = 0;
@@ -54,8 +56,12 @@ export class Runc {
       };
       child.stdout.on('data', collect(out));
       child.stderr.on('data', collect(err));
-      child.on('error', (e) => reject(new WharfError('Internal', 'WHARF_RUNTIME_FAILED', `runc ${op} ${id}: ${e.message}`, { cause: e })));
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        reject(new WharfError('Internal', 'WHARF_RUNTIME_FAILED', `runc ${op} ${id}: ${e.message}`, { cause: e }));
+      });
       child.on('close', (code, signal) => {
+        clearTimeout(timer);
         const stderr = Buffer.concat(err).toString();
         if (code === 0) resolve(Buffer.concat(out).toString());
         else reject(runcError(op, id, runcMessage(stderr) || `exited with ${code ?? signal}`));

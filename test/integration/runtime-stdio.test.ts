@@ -87,33 +87,39 @@ test('attach to a running container sees output from then on; detach leaves it r
   await assert.rejects(env.runtime.attach(id, { stdin: false }), { kind: 'Unavailable', code: 'WHARF_MONITOR_GONE' });
 });
 
-test('exec: attached with stdin, with a tty, detached, and failing to start', async (t) => {
+test('exec: attached with stdin, with a tty, detached, and failing to start (Docker-length IDs)', async (t) => {
   if (!requiresRoot(t)) return;
   const env = await runtimeEnv(t);
-  const id = env.newId();
+  // 63- and 64-character IDs put the exec attach socket's path well past sun_path's 108 bytes.
+  const id = env.newId('a'.repeat(50));
+  const hex = (n: number): string => n.toString(16).padStart(64, '0');
   await makeContainer(env, id, { args: ['sleep', '1000'] });
   await env.runtime.start(id);
   const proc = { user: { uid: 0, gid: 0 }, env: ['PATH=/bin'], cwd: '/' };
 
-  const e1 = await env.runtime.exec(id, { execId: 'e1', process: { ...proc, args: ['sh', '-c', 'cat; echo to-err >&2; exit 42'] }, tty: false, stdin: true, attach: true });
+  const e1 = await env.runtime.exec(id, { execId: hex(1), process: { ...proc, args: ['sh', '-c', 'cat; echo to-err >&2; exit 42'] }, tty: false, stdin: true, attach: true });
   assert.ok(e1.pid > 0);
   const out1 = text(e1.io?.stdout ?? assert.fail());
   const err1 = text(e1.io?.stderr ?? assert.fail());
   e1.io?.stdin?.end('piped in\n');
   assert.deepEqual(await e1.exited, { exitCode: 42 });
   assert.equal(await out1, 'piped in\n');
+  const busy = await env.runtime.exec(id, { execId: hex(5), process: { ...proc, args: ['sleep', '5'] }, tty: false, stdin: false, attach: false });
+  await assert.rejects(env.runtime.exec(id, { execId: hex(5), process: { ...proc, args: ['true'] }, tty: false, stdin: false, attach: false }), { code: 'WHARF_RUNTIME_CONTAINER_EXISTS' });
+  process.kill(busy.pid, 'SIGKILL');
+  assert.equal((await busy.exited).exitCode, 137);
   assert.equal(await err1, 'to-err\n');
 
-  const e2 = await env.runtime.exec(id, { execId: 'e2', process: { ...proc, args: ['sh', '-c', 'stty size; tty; exit 2'] }, tty: true, stdin: false, attach: true, consoleSize: { height: 20, width: 70 } });
+  const e2 = await env.runtime.exec(id, { execId: hex(2), process: { ...proc, args: ['sh', '-c', 'stty size; tty; exit 2'] }, tty: true, stdin: false, attach: true, consoleSize: { height: 20, width: 70 } });
   const out2 = text(e2.io?.stdout ?? assert.fail());
   assert.deepEqual(await e2.exited, { exitCode: 2 });
   assert.equal(await out2, '20 70\r\n/dev/pts/0\r\n');
 
-  const e3 = await env.runtime.exec(id, { execId: 'e3', process: { ...proc, args: ['sh', '-c', 'echo detached > /dev/null; exit 9'] }, tty: false, stdin: false, attach: false });
+  const e3 = await env.runtime.exec(id, { execId: hex(3), process: { ...proc, args: ['sh', '-c', 'echo detached > /dev/null; exit 9'] }, tty: false, stdin: false, attach: false });
   assert.equal(e3.io, undefined);
   assert.deepEqual(await e3.exited, { exitCode: 9 });
 
-  const err = await env.runtime.exec(id, { execId: 'e4', process: { ...proc, args: ['nosuch'] }, tty: false, stdin: false, attach: true }).then(() => assert.fail('started'), (e: unknown) => e as Error & { code: string });
+  const err = await env.runtime.exec(id, { execId: hex(4), process: { ...proc, args: ['nosuch'] }, tty: false, stdin: false, attach: true }).then(() => assert.fail('started'), (e: unknown) => e as Error & { code: string });
   assert.equal(err.code, 'WHARF_RUNTIME_EXEC_FAILED');
   assert.match(err.message, /exec: "nosuch": executable file not found in \$PATH/);
   assert.equal(classifyStartFailure(err.message, 'nosuch').exitCode, 127);

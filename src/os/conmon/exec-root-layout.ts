@@ -54,7 +54,7 @@ export class ExecRootLayout {
   }
 }
 
-/** MonitorFiles names the files conmon keeps in a bundle or exec-session directory. */
+/** MONITOR_FILES names the files conmon keeps in a bundle or exec-session directory. */
 export const MONITOR_FILES = {
   config: 'config.json',
   rootfs: 'rootfs',

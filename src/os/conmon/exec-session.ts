@@ -13,6 +13,8 @@ import { MONITOR_FILES as F } from './exec-root-layout.js';
 import type { ExecRootLayout } from './exec-root-layout.js';
 import { parseExitCode } from './exit-files.js';
 import { monitorError } from './monitor-error.js';
+import { isAlive } from '../proc/proc-stat.js';
+import { readPidFile } from '../proc/pid-file.js';
 import type { SeqpacketConnect } from './seqpacket.js';
 
 /** ExecDeps is what an exec needs from its ConmonRuntime. */
@@ -34,6 +36,10 @@ export interface ExecDeps {
 export async function startExec(deps: ExecDeps, id: string, opts: ExecOptions): Promise<ExecSession> {
   const execId = checkRuntimeId(opts.execId);
   const dir = deps.layout.execDir(id, execId);
+  const running = await readPidFile(path.join(dir, F.conmonPid));
+  if (running !== undefined && (await isAlive(running, { comm: 'conmon' }))) {
+    throw new WharfError('AlreadyExists', 'WHARF_RUNTIME_CONTAINER_EXISTS', `exec session ${execId} of ${id} is still running`);
+  }
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(path.join(dir, F.execExits), { recursive: true, mode: 0o700 });
   // runc must see `terminal` match conmon's -t; the console size applies before the process starts.

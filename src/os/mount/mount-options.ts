@@ -1,4 +1,4 @@
-/** Linux mount(2) flag values used by mount options. */
+/** MS holds the Linux mount(2) flag values that mount options map to. */
 export const MS = {
   RDONLY: 0x1,
   NOSUID: 0x2,

@@ -8,9 +8,15 @@ import { LocalContentStore } from '../core/content/local-content-store.js';
 import { LocalImageStore } from '../core/image/local-image-store.js';
 import { DataRootLayout } from '../core/layout.js';
 import { OverlaySnapshotter } from '../core/snapshot/overlay-snapshotter.js';
+import { ConmonRuntime } from '../os/conmon/conmon-runtime.js';
+import { LinuxMounter } from '../os/mount/linux-mounter.js';
 import { specialFileOps } from '../os/native/native.js';
 import { createEngineServer, listen, stopServer } from '../server/create-server.js';
+import { defaultContainerHost } from '../services/containers/container-deps.js';
+import { ContainerEngine } from '../services/containers/container-engine.js';
+import { ContainerStore } from '../services/containers/container-store.js';
 import { buildEngineServices } from '../services/engine-services.js';
+import { EventBus } from '../services/events/event-bus.js';
 import { detectHostFacts } from '../services/system/host-facts.js';
 import type { DaemonConfig } from './config.js';
 import { lockDataRoot } from './data-root-lock.js';
@@ -32,10 +38,25 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
   const content = await LocalContentStore.open(layout);
   const snapshots = await OverlaySnapshotter.open(layout, specialFileOps);
   const images = await LocalImageStore.open(layout, content, snapshots, { onWarning: warn });
+  const events = new EventBus();
+  const containers = await ContainerEngine.open({
+    layout,
+    store: await ContainerStore.open(layout, { onWarning: warn }),
+    runtime: await ConmonRuntime.open({ execRoot: config.execRoot }),
+    mounter: new LinuxMounter(),
+    images,
+    content,
+    snapshots,
+    events,
+    host: defaultContainerHost(),
+    log: log.child({ component: 'containers' }),
+  });
   const services = buildEngineServices(
     { content, snapshots, images },
     {
       facts: { version: WHARF_VERSION, dataRoot: layout.root, host: await detectHostFacts(), debug: config.logLevel === 'debug' },
+      events,
+      containers,
       onWarning: warn,
     },
   );
@@ -49,6 +70,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
   return {
     stop: async () => {
       await stopServer(server);
+      containers.close();
       await fs.rm(pidFile, { force: true });
       for (const host of config.hosts) if (host.startsWith('unix://')) await fs.rm(host.slice('unix://'.length), { force: true });
       lock.release();

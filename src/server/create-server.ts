@@ -6,6 +6,7 @@ import type { EngineServices } from '../services/engine-services.js';
 import { httpErrorOf } from './http-error.js';
 import { sendJson, sendText } from './respond.js';
 import { Router, checkApiVersion, isApiVersionTooOld, splitVersionPrefix, type RequestContext } from './router.js';
+import { addContainerRoutes } from './routes/containers.js';
 import { addImageRoutes } from './routes/images.js';
 import { addSystemRoutes } from './routes/system.js';
 
@@ -23,6 +24,7 @@ export function engineRouter(services: EngineServices): Router {
   const router = new Router();
   addSystemRoutes(router, services);
   addImageRoutes(router, services);
+  addContainerRoutes(router, services);
   return router;
 }
 

@@ -4,11 +4,12 @@ import type { ContentStore } from '../core/content/content-store.js';
 import type { EngineEvent, EventSink } from '../core/events/engine-event.js';
 import type { ImageStore } from '../core/image/image-store.js';
 import type { Snapshotter } from '../core/snapshot/snapshotter.js';
+import type { ContainerService } from './containers/container-engine.js';
 import { EventBus, type EventSubscription, type SubscribeOptions } from './events/event-bus.js';
 import { imageHistory, type HistoryItem } from './images/history.js';
 import type { ImageDeps } from './images/image-deps.js';
 import { ImageReader, type ImageServiceDeps } from './images/image-reader.js';
-import { NO_IMAGE_USERS, type ImageUsers } from './images/image-users.js';
+import type { ImageUsers } from './images/image-users.js';
 import { importImage } from './images/import.js';
 import { inspectImage, type ImageDetails } from './images/inspect.js';
 import { listImages, type ImageSummary, type ListImagesOptions } from './images/list.js';
@@ -18,7 +19,7 @@ import { removeImage, type DeleteItem, type RemoveImageOptions } from './images/
 import { saveImages } from './images/save.js';
 import { tagImage } from './images/tag.js';
 import { diskUsage, type DiskUsage, type DiskUsageType } from './system/df.js';
-import { NO_CONTAINERS, systemInfo, type ContainerCounter, type SystemInfo } from './system/info.js';
+import { systemInfo, type ContainerCounter, type SystemInfo } from './system/info.js';
 import type { SystemFacts } from './system/system-facts.js';
 
 /** ProgressMessage is one progress line of a streamed image operation (Docker's JSON message). */
@@ -85,7 +86,14 @@ export interface EngineServices {
   readonly images: ImageService;
   readonly system: SystemService;
   readonly events: EventService;
+  readonly containers: ContainerService;
 }
+
+/**
+ * ContainersPart is the containers service as buildEngineServices takes it: what the routes call, who uses which
+ * image (for rmi), and the counts /info shows (services/containers ContainerEngine is all three).
+ */
+export type ContainersPart = ContainerService & ImageUsers & ContainerCounter;
 
 /** EngineStores are the stores the daemon opens and hands to buildEngineServices. */
 export interface EngineStores {
@@ -99,10 +107,8 @@ export interface EngineServicesOptions {
   readonly facts: SystemFacts;
   /** The event bus; a new one by default. Other services publish into `services.events`. */
   readonly events?: EventBus;
-  /** Who uses images (the containers service); NO_IMAGE_USERS until containers exist. */
-  readonly imageUsers?: ImageUsers;
-  /** Container totals for /info; none until containers exist. */
-  readonly containers?: ContainerCounter;
+  /** The containers service (ContainerEngine.open); it also tells rmi who uses an image and /info the counts. */
+  readonly containers: ContainersPart;
   /** Hears non-fatal problems (an image a prune could not remove); the daemon logs them at warn. */
   readonly onWarning?: (message: string) => void;
 }
@@ -127,8 +133,11 @@ function imageService(deps: ImageServiceDeps, onWarning: ((message: string) => v
  * composition root only opens the stores and passes them here:
  *
  * ```ts
+ * const containers = await ContainerEngine.open({ layout, store, runtime, mounter, images, content, snapshots, events, host, log });
  * const services = buildEngineServices({ content, snapshots, images }, {
  *   facts: { version: WHARF_VERSION, dataRoot: config.dataRoot, host: await detectHostFacts() },
+ *   events,
+ *   containers,
  * });
  * const server = createEngineServer(services, { log, version: WHARF_VERSION });
  * ```
@@ -136,17 +145,17 @@ function imageService(deps: ImageServiceDeps, onWarning: ((message: string) => v
 export function buildEngineServices(stores: EngineStores, opts: EngineServicesOptions): EngineServices {
   const events = opts.events ?? new EventBus();
   const imageDeps: ImageDeps = { ...stores, events };
-  const deps: ImageServiceDeps = { ...imageDeps, reader: new ImageReader(imageDeps), users: opts.imageUsers ?? NO_IMAGE_USERS };
+  const deps: ImageServiceDeps = { ...imageDeps, reader: new ImageReader(imageDeps), users: opts.containers };
   const system: SystemService = {
     facts: opts.facts,
     info: () =>
       systemInfo({
         facts: opts.facts,
         imageCount: async () => (await stores.images.list()).length,
-        containers: opts.containers ?? NO_CONTAINERS,
+        containers: opts.containers,
         eventListeners: () => events.listenerCount,
       }),
     diskUsage: (types) => diskUsage(deps, types),
   };
-  return { images: imageService(deps, opts.onWarning), system, events };
+  return { images: imageService(deps, opts.onWarning), system, events, containers: opts.containers };
 }

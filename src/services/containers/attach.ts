@@ -41,12 +41,18 @@ export interface AttachSession {
   cancel(): void;
 }
 
+/** AttachApi is what the attach and resize routes call (AttachService implements it). */
+export interface AttachApi {
+  prepare(ref: string, req: AttachRequest): Promise<AttachSession>;
+  resize(ref: string, size: TerminalSize): Promise<void>;
+}
+
 /**
  * AttachService serves attach and TTY resize for containers. Attaching to a running container connects to its
  * monitor now; attaching to a created or stopped one waits for its next start and connects in the lifecycle's
  * `created` hook, before the process runs, so the output of a `docker run` is received from its first byte.
  */
-export class AttachService {
+export class AttachService implements AttachApi {
   readonly #deps: StreamDeps;
   readonly #pending = new PendingAttaches();
 

@@ -73,6 +73,14 @@ export interface ExecStartSession {
   run(client: ClientStreams, signal: AbortSignal): Promise<PumpOutcome | 'failed'>;
 }
 
+/** ExecApi is what the exec routes call (ExecService implements it). */
+export interface ExecApi {
+  create(ref: string, req: ExecCreateRequest): Promise<string>;
+  inspect(id: string): ExecDetails;
+  prepareStart(id: string, req: ExecStartRequest): Promise<ExecStartSession | undefined>;
+  resize(id: string, size: TerminalSize): Promise<void>;
+}
+
 /** ExecServiceOptions configure ExecService. */
 export interface ExecServiceOptions {
   /** How long a resize waits for the process to start (moby: 10 s). */
@@ -84,7 +92,7 @@ export interface ExecServiceOptions {
  * start runs it once (attached over a hijacked connection, or detached), inspect reports it, resize sets its TTY.
  * Instances live in memory and go with their container.
  */
-export class ExecService {
+export class ExecService implements ExecApi {
   readonly #deps: ExecRunDeps;
   readonly #opts: ExecServiceOptions;
   readonly store = new ExecStore();

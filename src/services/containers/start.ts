@@ -113,38 +113,37 @@ async function runInRuntime(ctx: EngineContext, id: string, spec: OciSpec): Prom
   });
 }
 
-async function recordFailure(ctx: EngineContext, record: ContainerRecord, err: unknown): Promise<Error> {
+async function recordFailure(ctx: EngineContext, record: ContainerRecord, err: unknown, mounted: boolean): Promise<Error> {
   const { error, exitCode } = startFailure(err, record.config.path);
   await ctx.runtime.delete(record.id, { force: true }).catch(() => undefined);
-  await ctx.rootfs.release(record).catch((e: unknown) => ctx.log.warn({ err: e, containerId: record.id }, 'unmount after a failed start'));
+  if (mounted) await ctx.rootfs.release(record).catch((e: unknown) => ctx.log.warn({ err: e, containerId: record.id }, 'unmount after a failed start'));
   const current = ctx.store.byId(record.id);
   if (current !== undefined && current.state.status !== 'removing' && current.state.status !== 'running') {
     await ctx.store
       .update(record.id, (r) => ({ ...r, state: transition(r.id, r.state, 'start-failed', { exitCode, error: error.message }) }))
       .catch((e: unknown) => ctx.log.warn({ err: e, containerId: record.id }, 'recording a failed start'));
   }
-  ctx.waiters.notifyExit(record.id, { exitCode, error: error.message });
+  // compat: like dockerd, a failed start does not end a `wait` (the container never ran); AutoRemove's removal does.
   return error;
 }
 
 async function doStart(ctx: EngineContext, id: string, mode: StartMode): Promise<void> {
   const record = await ctx.store.withLock(id, async () => {
-    let r = ctx.store.get(id);
-    if (mode === 'manual') checkStart(r);
-    else if (r.state.status !== 'restarting') return undefined;
-    if (mode === 'manual') {
-      ctx.restarts.forget(id);
-      // compat: a manual start clears the manual stop and starts the policy's restart count over.
-      r = await ctx.store.update(id, (c) => ({ ...c, manuallyStopped: false, state: { ...c.state, restartCount: 0 } }));
-    }
-    await ctx.rootfs.acquire(r);
-    return r;
+    const r = ctx.store.get(id);
+    if (mode === 'policy') return r.state.status === 'restarting' ? r : undefined;
+    checkStart(r);
+    ctx.restarts.forget(id);
+    // compat: a manual start clears the manual stop and starts the policy's restart count over.
+    return ctx.store.update(id, (c) => ({ ...c, manuallyStopped: false, state: { ...c.state, restartCount: 0 } }));
   });
   if (record === undefined) return;
+  let mounted = false;
   try {
+    await ctx.rootfs.acquire(record);
+    mounted = true;
     await runInRuntime(ctx, id, await prepareSpec(ctx, record));
   } catch (err) {
-    throw await recordFailure(ctx, record, err);
+    throw await recordFailure(ctx, record, err, mounted);
   }
   const started = ctx.store.get(id);
   startLogRotation(ctx, started);

@@ -1,0 +1,91 @@
+// TEST-ONLY: a ContainerEngine over in-memory image stores and the fake runtime and mounter. Only *.test.ts files
+// may import this module.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+import { KNOWN_CAPABILITIES } from '../../../core/container/capabilities.js';
+import type { ImageRecord } from '../../../core/image/image-store.js';
+import type { Snapshotter } from '../../../core/snapshot/snapshotter.js';
+import { seedImage } from '../../../core/image/testing/seed.js';
+import { testImageDeps, type TestImageDeps } from '../../../core/image/testing/test-deps.js';
+import type { ContainerHost, ContainerLog } from '../container-deps.js';
+import { ContainerEngine } from '../container-engine.js';
+import { ContainerStore } from '../container-store.js';
+import { FakeMounter, FakeRuntime } from './fake-runtime.js';
+
+/** TEST_HOST is a fixed host: 4 CPUs, every capability, a fixed hostname, no init binary. */
+export const TEST_HOST: ContainerHost = {
+  facts: { cpuCount: 4, capabilities: KNOWN_CAPABILITIES, pathExists: () => true },
+  spec: {
+    arch: 'amd64',
+    kernelRelease: '6.1.0-test',
+    capabilities: KNOWN_CAPABILITIES,
+    hostname: 'testhost',
+    cgroupV2: true,
+    recursiveReadOnly: true,
+    extraMaskedPaths: [],
+  },
+  seccompProfile: async () => ({ defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ names: ['read', 'write'], action: 'SCMP_ACT_ALLOW' }] }),
+  initBinary: () => undefined,
+  resolvConf: async () => 'nameserver 10.0.0.2\nsearch example.com\n',
+  hostsFile: async () => '127.0.0.1\tlocalhost\n',
+  devices: async () => [],
+  resolveDevice: async () => [],
+};
+
+/** silentLog is a ContainerLog that keeps what it is told, for tests that assert on warnings. */
+export function silentLog(): ContainerLog & { readonly lines: string[] } {
+  const lines: string[] = [];
+  const keep = (obj: object, msg?: string): void => void lines.push(`${msg ?? ''} ${JSON.stringify(obj)}`);
+  return { lines, debug: () => undefined, info: keep, warn: keep, error: keep };
+}
+
+// The memory snapshotter's directories are digests ("/memory/sha256:..."); overlay options cannot hold ':'.
+function pathSafe(s: Snapshotter): Snapshotter {
+  return {
+    stat: (c) => s.stat(c),
+    apply: (c, p, tar, opts) => s.apply(c, p, tar, opts),
+    list: () => s.list(),
+    remove: (c) => s.remove(c),
+    lowerDirs: async (c) => (await s.lowerDirs(c)).map((d) => d.replace(/:/g, '-')),
+  };
+}
+
+/** TestEngine is an engine with its doubles exposed. */
+export interface TestEngine {
+  readonly engine: ContainerEngine;
+  readonly runtime: FakeRuntime;
+  readonly mounter: FakeMounter;
+  readonly stores: TestImageDeps;
+  readonly store: ContainerStore;
+  readonly image: ImageRecord;
+  readonly log: ContainerLog & { readonly lines: string[] };
+  /** reopen builds a new engine (a daemon restart) over the same store files, runtime and mounter. */
+  reopen(): Promise<TestEngine>;
+}
+
+/** testEngine builds a ContainerEngine with a `busybox` image (one layer, Cmd ["sh"]) and fake runtime/mounter. */
+export async function testEngine(t: TestContext, imageConfig: Record<string, unknown> = {}): Promise<TestEngine> {
+  const stores = await testImageDeps(t);
+  const image = await seedImage(stores, [{ 'bin/sh': '#!' }], { config: { Cmd: ['sh'], Env: ['PATH=/bin'], ...imageConfig } });
+  await stores.images.setReference({ domain: 'docker.io', path: 'library/busybox', tag: 'latest' }, image.id);
+  const runtime = new FakeRuntime(path.join(stores.layout.root, 'exec'));
+  await fs.mkdir(runtime.root, { recursive: true });
+  const mounter = new FakeMounter();
+  const open = async (): Promise<TestEngine> => {
+    const log = silentLog();
+    const store = await ContainerStore.open(stores.layout);
+    const engine = await ContainerEngine.open({
+      layout: stores.layout, store, runtime, mounter, images: stores.images, content: stores.content,
+      snapshots: pathSafe(stores.snapshots), events: stores.events, host: TEST_HOST, log,
+    });
+    t.after(() => engine.close());
+    return { engine, runtime, mounter, stores, store, image, log, reopen: open };
+  };
+  return open();
+}
+
+/** settle lets pending exit notifications and their handling run. */
+export async function settle(rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise((r) => setTimeout(r, 5));
+}

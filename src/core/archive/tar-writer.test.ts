@@ -142,6 +142,18 @@ test('tarTree: overlay whiteouts and opaque directories become OCI whiteout entr
   for (const name of whiteoutNames) assert.equal(entries.find((e) => e.name === name)?.type, 'file');
 });
 
+test('tarTree: an elided directory is written only before something inside it', async (t) => {
+  const dir = tmp(t);
+  fs.mkdirSync(path.join(dir, 'etc'));
+  fs.mkdirSync(path.join(dir, 'sbin'));
+  fs.writeFileSync(path.join(dir, 'etc/hosts'), '');
+  fs.writeFileSync(path.join(dir, 'sbin/tool'), 't');
+  const opts: TreeTarOptions = { skip: (rel) => rel === 'etc/hosts', elide: async (rel) => rel === 'etc' || rel === 'sbin' };
+  assert.deepEqual((await tarOfDir(t, dir, '.', opts)).map((e) => e.name), ['sbin/', 'sbin/tool']);
+  fs.writeFileSync(path.join(dir, 'etc/motd'), 'm');
+  assert.deepEqual((await tarOfDir(t, dir, '.', opts)).map((e) => e.name), ['etc/', 'etc/motd', 'sbin/', 'sbin/tool']);
+});
+
 test('tarTree: device nodes keep major and minor (root only)', async (t) => {
   if (process.getuid?.() !== 0) return t.skip('mknod needs root');
   const dir = tmp(t);

@@ -38,6 +38,11 @@ export interface TreeTarOptions {
   readonly skip?: (rel: string) => boolean;
   /** Reads extended attributes; without it none are archived. Only xattrAllowed names are written. */
   readonly xattrs?: XattrReader;
+  /**
+   * elide: a directory for which this answers true is written only if something inside it is (a layer need not
+   * carry a directory the runtime merely copied up to make a mount point in it).
+   */
+  readonly elide?: (rel: string) => Promise<boolean>;
   /** crossings maps relative paths to host paths shown there instead (bind mounts of a container). */
   readonly crossings?: ReadonlyMap<string, string>;
   readonly signal?: AbortSignal;
@@ -129,21 +134,29 @@ class TreeWalk {
     try {
       const st = toNodeStat(await fstat(fd));
       const prefix = arc === undefined ? Buffer.alloc(0) : Buffer.concat([arc, Buffer.from('/')]);
-      if (arc !== undefined) {
-        yield this.#header(place, prefix, 'directory', st, {});
-        if (this.#opts.whiteouts === true && this.#isOpaque(place)) {
-          const name = Buffer.concat([prefix, Buffer.from(OPAQUE_MARKER)]);
-          yield encodeHeader({ name, type: 'file', mode: st.mode & 0o777, uid: st.uid, gid: st.gid, size: 0, mtime: st.mtime });
-        }
-      } else if (this.#opts.whiteouts === true && !isStart && this.#isOpaque(place)) {
-        yield encodeHeader({ name: Buffer.from(OPAQUE_MARKER), type: 'file', mode: st.mode & 0o777, uid: st.uid, gid: st.gid, size: 0, mtime: st.mtime });
+      let pending: Buffer[] = [];
+      if (arc !== undefined) pending.push(this.#header(place, prefix, 'directory', st, {}));
+      if (this.#opts.whiteouts === true && arc !== undefined && this.#isOpaque(place)) {
+        const name = Buffer.concat([prefix, Buffer.from(OPAQUE_MARKER)]);
+        pending.push(encodeHeader({ name, type: 'file', mode: st.mode & 0o777, uid: st.uid, gid: st.gid, size: 0, mtime: st.mtime }));
+      }
+      if (isStart || this.#opts.elide === undefined || !(await this.#opts.elide(rel))) {
+        yield* pending;
+        pending = [];
       }
       const names = (await fs.promises.readdir(`/proc/self/fd/${fd}`, { encoding: 'buffer' })).sort(Buffer.compare);
       for (const name of names) {
         const childRel = rel === '' ? name.toString('utf8') : `${rel}/${name.toString('utf8')}`;
         const host = this.#opts.crossings?.get(childRel);
         const child: Place = host === undefined ? { dirFd: fd, name } : { dirFd: fd, name, host };
-        yield* this.#node(child, childRel, Buffer.concat([prefix, name]), false);
+        for await (const chunk of this.#node(child, childRel, Buffer.concat([prefix, name]), false)) {
+          // An elided directory's own entries go out just before the first thing inside it.
+          if (pending.length > 0) {
+            yield* pending;
+            pending = [];
+          }
+          yield chunk;
+        }
       }
     } finally {
       await closeFd(fd);

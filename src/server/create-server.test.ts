@@ -5,7 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { makeLayer } from '../core/image/testing/fixtures.js';
+import { DataRootLayout } from '../core/layout.js';
+import { openTestContainers } from '../services/containers/testing/test-engine.js';
 import { buildEngineServices } from '../services/engine-services.js';
+import { EventBus } from '../services/events/event-bus.js';
 import { makeImageDeps } from '../services/images/testing/image-test-deps.js';
 import { createEngineServer, listen, stopServer } from './create-server.js';
 import { send, TEST_FACTS } from './testing/api-harness.js';
@@ -14,7 +17,10 @@ test('the whole stack: buildEngineServices behind createEngineServer imports, li
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wharf-stack-'));
   t.after(() => fs.rm(dir, { recursive: true, force: true }));
   const { content, snapshots, images } = await makeImageDeps(t);
-  const services = buildEngineServices({ content, snapshots, images }, { facts: { ...TEST_FACTS, dataRoot: path.join(dir, 'data') } });
+  const bus = new EventBus();
+  const layout = new DataRootLayout(path.join(dir, 'data'));
+  const { engine } = await openTestContainers(t, { layout, content, snapshots, images, events: bus });
+  const services = buildEngineServices({ content, snapshots, images }, { facts: { ...TEST_FACTS, dataRoot: layout.root }, events: bus, containers: engine });
   const server = createEngineServer(services, { log: pino({ level: 'silent' }), version: '9.9.9' });
   const sock = path.join(dir, 'wharf.sock');
   await listen(server, `unix://${sock}`);
@@ -40,4 +46,16 @@ test('the whole stack: buildEngineServices behind createEngineServer imports, li
   const events = await send(sock, 'GET', `/events?since=${started.toFixed(3)}&until=${(Date.now() / 1000 + 0.001).toFixed(3)}&filters=${encodeURIComponent('{"type":["image"]}')}`);
   const actions = events.text.trim().split('\n').map((l) => (JSON.parse(l) as { Action: string }).Action);
   assert.deepEqual(actions.filter((a) => a !== 'tag'), ['import', 'save', 'untag', 'delete', 'load']);
+
+  // Containers ride on the same stack: an image in use cannot be removed, /info counts the container.
+  const created = await send(sock, 'POST', '/v1.50/containers/create?name=c1', { body: '{"Image":"mybase:1"}', headers: { 'Content-Type': 'application/json' } });
+  assert.equal(created.status, 201);
+  const cid = (created.json() as { Id: string }).Id;
+  const refused = await send(sock, 'DELETE', '/images/mybase:1');
+  assert.equal(refused.status, 409);
+  assert.match(refused.text, new RegExp(`container ${cid.slice(0, 12)} is using its referenced image`));
+  const ps = (await send(sock, 'GET', '/containers/json?all=1')).json() as { Names: string[]; Status: string }[];
+  assert.deepEqual(ps.map((c) => [c.Names, c.Status]), [[['/c1'], 'Created']]);
+  assert.equal(((await send(sock, 'GET', '/info')).json() as { ContainersStopped: number }).ContainersStopped, 1);
+  assert.equal((await send(sock, 'DELETE', '/containers/c1')).status, 204);
 });

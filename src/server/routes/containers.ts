@@ -134,7 +134,7 @@ async function listContainers(containers: ContainerService, ctx: RequestContext)
 }
 
 /** addContainerRoutes registers the container lifecycle endpoints (specific paths before `{name}` ones). */
-export function addContainerRoutes(router: Router, services: EngineServices): void {
+export function addContainerRoutes(router: Router, services: Pick<EngineServices, 'containers'>): void {
   const c = services.containers;
   const name = (ctx: RequestContext): string => ctx.params['name'] ?? '';
   const noContent = (ctx: RequestContext): void => sendEmpty(ctx.res, 204);

@@ -177,12 +177,19 @@ function hostConfigDefaults(r: ContainerRecord): Record<string, unknown> {
   };
 }
 
+// The request's values that mean "the default" (the docker CLI sends every field, most of them empty).
+const isUnset = (v: unknown): boolean => v === undefined || v === null || v === '' || (typeof v === 'object' && Object.keys(v as object).length === 0 && !Array.isArray(v));
+
 /** wireHostConfig echoes the request's HostConfig over Docker's defaults, with the current limits and policy. */
 function wireHostConfig(r: ContainerRecord): Record<string, unknown> {
   const p = r.spec.restartPolicy;
+  const given = Object.fromEntries(Object.entries(r.hostConfig).filter(([, v]) => !isUnset(v)));
+  const defaults = hostConfigDefaults(r);
+  const logConfig = given['LogConfig'] as { Type?: unknown } | undefined;
   return {
-    ...hostConfigDefaults(r),
-    ...r.hostConfig,
+    ...defaults,
+    ...given,
+    ...(logConfig !== undefined && isUnset(logConfig.Type) ? { LogConfig: defaults['LogConfig'] } : {}),
     ...resourcesToWire(r.spec.resources),
     RestartPolicy: { Name: p.name, MaximumRetryCount: p.maximumRetryCount },
   };

@@ -79,7 +79,11 @@ export async function archiveContainerPath(deps: ContainerFileDeps, ref: string,
       for (const b of view.cfs.bindsUnder(top)) crossings.set(b.destination.slice(top === '/' ? 1 : top.length + 1), b.source);
     }
     const archive = tarTree({ dirFd: r.dir.fd, name: r.name }, { topName: stat.name, xattrs: deps.ops.xattrs, crossings, signal });
-    archive.once('close', () => void r.close().finally(() => view.release()));
+    archive.once('close', () => {
+      r.close()
+        .finally(() => view.release())
+        .catch((err: unknown) => deps.ctx.log.warn({ err, containerId: view.record.id }, 'releasing a container view after an archive'));
+    });
     publish(deps, view, 'archive-path');
     return { stat, archive };
   } catch (err) {

@@ -19,8 +19,9 @@ import {
   notRunningLower,
 } from './exec-errors.js';
 import { execEnv } from './exec-process.js';
-import { ExecStartFailure, execAction, startExecProcess, type ExecRunDeps } from './exec-run.js';
+import { ExecStartFailure, execAction, startExecProcess } from './exec-run.js';
 import { ExecStore, type ExecInstance } from './exec-store.js';
+import { runProbe, type ProbeDeps, type ProbeResult } from './health-probe.js';
 
 /** ExecCreateRequest is `POST /containers/{id}/exec`'s body in domain form. */
 export interface ExecCreateRequest {
@@ -93,11 +94,11 @@ export interface ExecServiceOptions {
  * Instances live in memory and go with their container.
  */
 export class ExecService implements ExecApi {
-  readonly #deps: ExecRunDeps;
+  readonly #deps: ProbeDeps;
   readonly #opts: ExecServiceOptions;
   readonly store = new ExecStore();
 
-  constructor(deps: ExecRunDeps, opts: ExecServiceOptions = {}) {
+  constructor(deps: ProbeDeps, opts: ExecServiceOptions = {}) {
     this.#deps = deps;
     this.#opts = opts;
   }
@@ -187,6 +188,11 @@ export class ExecService implements ExecApi {
     if (session === 'timeout') throw execStartTimeout();
     if (session === undefined) throw execNotStarted();
     await session.resize(size);
+  }
+
+  /** probe runs a health check command in a running container as an exec (see runProbe). */
+  probe(record: ContainerRecord, argv: readonly string[], timeoutNs: number, signal: AbortSignal): Promise<ProbeResult> {
+    return runProbe(this.#deps, this.store, record, argv, timeoutNs, signal);
   }
 
   /** execContainer is moby's getExecConfig: the exec's container must still exist and run. */

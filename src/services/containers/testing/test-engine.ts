@@ -4,7 +4,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { KNOWN_CAPABILITIES } from '../../../core/container/capabilities.js';
-import type { ImageRecord } from '../../../core/image/image-store.js';
+import type { ContentStore } from '../../../core/content/content-store.js';
+import type { EventSink } from '../../../core/events/engine-event.js';
+import type { ImageRecord, ImageStore } from '../../../core/image/image-store.js';
+import type { DataRootLayout } from '../../../core/layout.js';
 import type { Snapshotter } from '../../../core/snapshot/snapshotter.js';
 import { seedImage } from '../../../core/image/testing/seed.js';
 import { testImageDeps, type TestImageDeps } from '../../../core/image/testing/test-deps.js';
@@ -64,23 +67,44 @@ export interface TestEngine {
   reopen(): Promise<TestEngine>;
 }
 
+/** EngineBase is what an engine needs besides the runtime and the mounter. */
+export interface EngineBase {
+  readonly layout: DataRootLayout;
+  readonly images: ImageStore;
+  readonly content: ContentStore;
+  readonly snapshots: Snapshotter;
+  readonly events: EventSink;
+}
+
+/** openTestContainers opens a ContainerEngine over `base` with a fresh (or given) fake runtime and mounter. */
+export async function openTestContainers(
+  t: TestContext,
+  base: EngineBase,
+  doubles: { runtime?: FakeRuntime; mounter?: FakeMounter } = {},
+): Promise<{ engine: ContainerEngine; runtime: FakeRuntime; mounter: FakeMounter; store: ContainerStore; log: ContainerLog & { readonly lines: string[] } }> {
+  const runtime = doubles.runtime ?? new FakeRuntime(path.join(base.layout.root, 'exec'));
+  await fs.mkdir(runtime.root, { recursive: true });
+  const mounter = doubles.mounter ?? new FakeMounter();
+  const log = silentLog();
+  const store = await ContainerStore.open(base.layout);
+  const engine = await ContainerEngine.open({
+    layout: base.layout, store, runtime, mounter, images: base.images, content: base.content,
+    snapshots: pathSafe(base.snapshots), events: base.events, host: TEST_HOST, log,
+  });
+  t.after(() => engine.close());
+  return { engine, runtime, mounter, store, log };
+}
+
 /** testEngine builds a ContainerEngine with a `busybox` image (one layer, Cmd ["sh"]) and fake runtime/mounter. */
 export async function testEngine(t: TestContext, imageConfig: Record<string, unknown> = {}): Promise<TestEngine> {
   const stores = await testImageDeps(t);
   const image = await seedImage(stores, [{ 'bin/sh': '#!' }], { config: { Cmd: ['sh'], Env: ['PATH=/bin'], ...imageConfig } });
   await stores.images.setReference({ domain: 'docker.io', path: 'library/busybox', tag: 'latest' }, image.id);
   const runtime = new FakeRuntime(path.join(stores.layout.root, 'exec'));
-  await fs.mkdir(runtime.root, { recursive: true });
   const mounter = new FakeMounter();
   const open = async (): Promise<TestEngine> => {
-    const log = silentLog();
-    const store = await ContainerStore.open(stores.layout);
-    const engine = await ContainerEngine.open({
-      layout: stores.layout, store, runtime, mounter, images: stores.images, content: stores.content,
-      snapshots: pathSafe(stores.snapshots), events: stores.events, host: TEST_HOST, log,
-    });
-    t.after(() => engine.close());
-    return { engine, runtime, mounter, stores, store, image, log, reopen: open };
+    const opened = await openTestContainers(t, stores, { runtime, mounter });
+    return { ...opened, stores, image, reopen: open };
   };
   return open();
 }

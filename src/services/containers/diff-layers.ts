@@ -1,0 +1,202 @@
+import fs from 'node:fs';
+import { closeFd, openFd } from '../../core/archive/container-path.js';
+import type { XattrReader } from '../../core/archive/tar-writer.js';
+
+/** ChangeKind is Docker's kind of a filesystem change: 0 modified, 1 added, 2 deleted. */
+export type ChangeKind = 0 | 1 | 2;
+
+/** Change is one entry of `GET /containers/{id}/changes`; `path` is absolute in the container. */
+export interface Change {
+  readonly path: string;
+  readonly kind: ChangeKind;
+}
+
+const OPAQUE = 'trusted.overlay.opaque';
+const S_IFMT = 0o170000n;
+const S_IFCHR = 0o020000n;
+const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW } = fs.constants;
+
+/** isWhiteout tells an overlayfs whiteout: a character device 0:0. */
+export function isWhiteout(st: fs.BigIntStats): boolean {
+  return (st.mode & S_IFMT) === S_IFCHR && st.rdev === 0n;
+}
+
+async function lstatOrUndefined(p: string): Promise<fs.BigIntStats | undefined> {
+  try {
+    return await fs.promises.lstat(p, { bigint: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * LowerView answers what a container's image layers (the overlay's lower directories, top-most first) show at a
+ * path, merged as overlayfs merges them: a whiteout deletes the name in the layers below, a non-directory hides
+ * everything below it, an opaque directory hides the same directory of the layers below. Layers are the daemon's
+ * immutable snapshots; every component is lstat-ed, so a symlink in a layer is never followed.
+ */
+export class LowerView {
+  readonly #lowers: readonly string[];
+  readonly #xattrs: XattrReader;
+
+  constructor(lowers: readonly string[], xattrs: XattrReader) {
+    this.#lowers = lowers;
+    this.#xattrs = xattrs;
+  }
+
+  /** lstat returns the merged entry at `rel` ("a/b"), or undefined when the image does not have it. */
+  async lstat(rel: string): Promise<fs.BigIntStats | undefined> {
+    const [top] = await this.#locate(rel);
+    return top === undefined ? undefined : lstatOrUndefined(top);
+  }
+
+  /** children lists the names the image shows in directory `rel`. */
+  async children(rel: string): Promise<Set<string>> {
+    const seen = new Set<string>();
+    const shown = new Set<string>();
+    for (const dir of await this.#locate(rel)) {
+      let names: string[];
+      try {
+        names = await fs.promises.readdir(dir);
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const st = await lstatOrUndefined(`${dir}/${name}`);
+        if (st !== undefined && !isWhiteout(st)) shown.add(name);
+      }
+    }
+    return shown;
+  }
+
+  /** locate returns the host paths of `rel` in each layer that contributes to it, top-most first. */
+  async #locate(rel: string): Promise<string[]> {
+    const parts = rel.split('/');
+    const out: string[] = [];
+    for (const lower of this.#lowers) {
+      let p = lower;
+      let stop = false;
+      let st: fs.BigIntStats | undefined;
+      for (let i = 0; i < parts.length; i++) {
+        p = `${p}/${parts[i] as string}`;
+        st = await lstatOrUndefined(p);
+        if (st === undefined) break;
+        if (isWhiteout(st)) return out;
+        if (i < parts.length - 1) {
+          if (!st.isDirectory()) return out;
+          if (this.#opaque(p)) stop = true;
+        }
+      }
+      if (st !== undefined) {
+        out.push(p);
+        if (!st.isDirectory() || this.#opaque(p)) return out;
+      }
+      if (stop) return out;
+    }
+    return out;
+  }
+
+  #opaque(p: string): boolean {
+    const v = this.#xattrs.lgetxattr(p, OPAQUE);
+    return v !== undefined && v.length === 1 && v[0] === 0x79;
+  }
+}
+
+/**
+ * statDifferent is moby's test for a changed entry (changes_unix.go): type and permission bits, owner, device
+ * number, and, for non-directories, size and modification time (equal, or the same second with one side lacking
+ * nanoseconds, as tar round-trips leave them).
+ */
+export function statDifferent(a: fs.BigIntStats, b: fs.BigIntStats): boolean {
+  if (a.mode !== b.mode || a.uid !== b.uid || a.gid !== b.gid || a.rdev !== b.rdev) return true;
+  if (a.isDirectory()) return false;
+  return a.size !== b.size || !sameFsTime(a.mtimeNs, b.mtimeNs);
+}
+
+function sameFsTime(a: bigint, b: bigint): boolean {
+  const sec = 1_000_000_000n;
+  return a === b || (a / sec === b / sec && (a % sec === 0n || b % sec === 0n));
+}
+
+/** DiffOptions say what the walk leaves out. */
+export interface DiffOptions {
+  /** hidden: entries made by the runtime rather than the container (mount points); a hidden directory's content too. */
+  readonly hidden: (rel: string) => boolean;
+  readonly xattrs: XattrReader;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * diffLayers lists the changes of an overlay upper directory against its lower layers, as `docker diff` shows them
+ * (moby's naive diff, by walking only the upper directory): a whiteout is a deletion of what the image had, an
+ * opaque directory deletes the image's entries it no longer shows, an entry the image lacks is an addition, one it
+ * has is a modification when statDifferent says so; every directory holding a change is itself reported modified.
+ * The upper directory is read through directory descriptors (it may be changing under a running container).
+ * Sorted by path, so parents come first.
+ */
+export async function diffLayers(upper: string, lower: LowerView, opts: DiffOptions): Promise<Change[]> {
+  const changes = new Map<string, ChangeKind>();
+  const fd = await openFd(upper, O_RDONLY | O_DIRECTORY);
+  try {
+    await walk(fd, '', { lower, opts, changes });
+  } finally {
+    await closeFd(fd);
+  }
+  return [...changes].map(([rel, kind]) => ({ path: `/${rel}`, kind })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+interface WalkState {
+  readonly lower: LowerView;
+  readonly opts: DiffOptions;
+  readonly changes: Map<string, ChangeKind>;
+}
+
+function record(state: WalkState, rel: string, kind: ChangeKind): void {
+  state.changes.set(rel, kind);
+  // Every directory above a change is reported modified, unless it is reported already.
+  for (let i = rel.lastIndexOf('/'); i > 0; i = rel.lastIndexOf('/', i - 1)) {
+    const parent = rel.slice(0, i);
+    if (state.changes.has(parent)) break;
+    state.changes.set(parent, 0);
+  }
+}
+
+async function walk(fd: number, rel: string, state: WalkState): Promise<void> {
+  const names = (await fs.promises.readdir(`/proc/self/fd/${fd}`)).sort();
+  for (const name of names) {
+    state.opts.signal?.throwIfAborted();
+    const childRel = rel === '' ? name : `${rel}/${name}`;
+    if (state.opts.hidden(childRel)) continue;
+    const at = `/proc/self/fd/${fd}/${name}`;
+    const st = await lstatOrUndefined(at);
+    if (st === undefined) continue;
+    const below = await state.lower.lstat(childRel);
+    if (isWhiteout(st)) {
+      if (below !== undefined) record(state, childRel, 2);
+      continue;
+    }
+    if (below === undefined) record(state, childRel, 1);
+    else if (statDifferent(below, st)) record(state, childRel, 0);
+    if (!st.isDirectory()) continue;
+    const sub = await openFd(at, O_RDONLY | O_DIRECTORY | O_NOFOLLOW).catch(() => undefined);
+    if (sub === undefined) continue; // replaced since the lstat (a running container): nothing to walk
+    try {
+      if (below?.isDirectory() === true && isOpaque(state.opts.xattrs, at)) {
+        const present = new Set(await fs.promises.readdir(`/proc/self/fd/${sub}`));
+        for (const gone of await state.lower.children(childRel)) if (!present.has(gone)) record(state, `${childRel}/${gone}`, 2);
+      }
+      await walk(sub, childRel, state);
+    } finally {
+      await closeFd(sub);
+    }
+  }
+}
+
+function isOpaque(xattrs: XattrReader, p: string): boolean {
+  const v = xattrs.lgetxattr(p, OPAQUE);
+  return v !== undefined && v.length === 1 && v[0] === 0x79;
+}

@@ -8,10 +8,12 @@ import { LocalContentStore } from '../core/content/local-content-store.js';
 import { LocalImageStore } from '../core/image/local-image-store.js';
 import { DataRootLayout } from '../core/layout.js';
 import { OverlaySnapshotter } from '../core/snapshot/overlay-snapshotter.js';
+import { CgroupMetrics } from '../os/cgroups/cgroup-metrics.js';
 import { ConmonRuntime } from '../os/conmon/conmon-runtime.js';
 import { LinuxMounter } from '../os/mount/linux-mounter.js';
 import { specialFileOps } from '../os/native/native.js';
 import { createEngineServer, listen, stopServer } from '../server/create-server.js';
+import { buildContainerStreams } from '../services/containers/attach-streams.js';
 import { defaultContainerHost } from '../services/containers/container-deps.js';
 import { ContainerEngine } from '../services/containers/container-engine.js';
 import { ContainerStore } from '../services/containers/container-store.js';
@@ -51,12 +53,21 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
     host: defaultContainerHost(),
     log: log.child({ component: 'containers' }),
   });
+  const streams = buildContainerStreams({
+    ...containers.context,
+    metrics: new CgroupMetrics(),
+    allCapabilities: containers.context.host.spec.capabilities,
+    killProcess: (pid, signal) => process.kill(pid, signal),
+  });
+  for (const l of streams.listeners) containers.addListener(l);
+  containers.setExecIds((id) => streams.execIds(id));
   const services = buildEngineServices(
     { content, snapshots, images },
     {
       facts: { version: WHARF_VERSION, dataRoot: layout.root, host: await detectHostFacts(), debug: config.logLevel === 'debug' },
       events,
       containers,
+      streams,
       onWarning: warn,
     },
   );
@@ -70,6 +81,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
   return {
     stop: async () => {
       await stopServer(server);
+      streams.close();
       containers.close();
       await fs.rm(pidFile, { force: true });
       for (const host of config.hosts) if (host.startsWith('unix://')) await fs.rm(host.slice('unix://'.length), { force: true });

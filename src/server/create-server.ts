@@ -3,10 +3,13 @@ import type { Logger } from 'pino';
 import { API_VERSION } from '../api/version.js';
 import { invalidArgument } from '../common/errors.js';
 import type { EngineServices } from '../services/engine-services.js';
+import { acceptUpgrades } from './hijack.js';
 import { httpErrorOf } from './http-error.js';
 import { sendJson, sendText } from './respond.js';
 import { Router, checkApiVersion, isApiVersionTooOld, splitVersionPrefix, type RequestContext } from './router.js';
+import { addContainerStreamRoutes } from './routes/container-streams.js';
 import { addContainerRoutes } from './routes/containers.js';
+import { addExecRoutes } from './routes/exec.js';
 import { addImageRoutes } from './routes/images.js';
 import { addSystemRoutes } from './routes/system.js';
 
@@ -25,6 +28,8 @@ export function engineRouter(services: EngineServices): Router {
   addSystemRoutes(router, services);
   addImageRoutes(router, services);
   addContainerRoutes(router, services);
+  addContainerStreamRoutes(router, services);
+  addExecRoutes(router, services);
   return router;
 }
 
@@ -39,12 +44,15 @@ export function createEngineServer(services: EngineServices, opts: ServerOptions
  */
 export function createApiServer(router: Router, opts: ServerOptions): Server {
   let lastId = 0;
-  const server = http.createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     dispatch(router, opts, req, res, ++lastId).catch((err: unknown) => {
       opts.log.error({ err }, 'request dispatch failed');
       res.destroy();
     });
-  });
+  };
+  const server = http.createServer(handle);
+  // Attach and exec start arrive as `Connection: Upgrade` requests; they go through the same dispatch.
+  acceptUpgrades(server, handle);
   // Image loads and imports stream for as long as the archive takes; dockerd has no request timeout either.
   server.requestTimeout = 0;
   return server;

@@ -1,7 +1,8 @@
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
 import { compareApiVersions } from '../api/version.js';
+import { streamWriter } from './hijack-mux.js';
 import type { RequestContext } from './router.js';
 
 /** RAW_STREAM is the media type of a hijacked stream that carries the process's bytes as they are (TTY). */
@@ -25,14 +26,18 @@ const hijacked = new WeakMap<Server, Set<Duplex>>();
 export function acceptUpgrades(server: Server, dispatch: (req: IncomingMessage, res: ServerResponse) => void): void {
   const sessions = new Set<Duplex>();
   hijacked.set(server, sessions);
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (head.length > 0) socket.unshift(head);
-    const res = new http.ServerResponse(req);
-    res.shouldKeepAlive = false;
-    res.assignSocket(socket as Socket);
-    res.on('finish', () => socket.end());
+  server.on('upgrade', (upgradeReq: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    dispatch(req, res);
+    readUpgradeBody(upgradeReq, socket, head).then(
+      (req) => {
+        const res = new http.ServerResponse(req);
+        res.shouldKeepAlive = false;
+        res.assignSocket(socket as Socket);
+        res.on('finish', () => socket.end());
+        dispatch(req, res);
+      },
+      () => socket.destroy(),
+    );
   });
   const closeAll = server.closeAllConnections.bind(server);
   server.closeAllConnections = () => {
@@ -40,6 +45,58 @@ export function acceptUpgrades(server: Server, dispatch: (req: IncomingMessage, 
     for (const s of sessions) s.destroy();
     sessions.clear();
   };
+}
+
+// Bodies of upgrade requests are small JSON documents (exec start); a larger declared one is left unread, and the
+// route refuses it by its Content-Length (413) before reading.
+const UPGRADE_BODY_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * readUpgradeBody separates an upgrade request's body from the stream behind it. node hands everything after the
+ * request head to 'upgrade' as raw bytes, but Docker clients send exec start's JSON body (with Content-Length)
+ * before the stream, and dockerd reads it as the request body: so exactly Content-Length bytes are taken from
+ * `head` and the socket, the rest is put back on the socket, and a new IncomingMessage carries the body.
+ */
+function readUpgradeBody(orig: IncomingMessage, socket: Duplex, head: Buffer): Promise<IncomingMessage> {
+  const length = Number(orig.headers['content-length'] ?? 0);
+  const want = Number.isSafeInteger(length) && length > 0 && length <= UPGRADE_BODY_LIMIT ? length : 0;
+  return new Promise((resolve, reject) => {
+    let buf = head;
+    const done = (): void => {
+      socket.off('data', onData).off('end', onEnd).off('close', onEnd);
+      socket.pause();
+      if (buf.length > want) socket.unshift(buf.subarray(want));
+      resolve(withBody(orig, socket, buf.subarray(0, want)));
+    };
+    const onData = (chunk: Buffer): void => {
+      buf = Buffer.concat([buf, chunk]);
+      if (buf.length >= want) done();
+    };
+    const onEnd = (): void => {
+      socket.off('data', onData).off('end', onEnd).off('close', onEnd);
+      reject(new Error('connection closed inside the request body'));
+    };
+    if (buf.length >= want) {
+      done();
+      return;
+    }
+    socket.on('data', onData).on('end', onEnd).on('close', onEnd);
+  });
+}
+
+function withBody(orig: IncomingMessage, socket: Duplex, body: Buffer): IncomingMessage {
+  const req = new http.IncomingMessage(socket as Socket);
+  req.method = orig.method;
+  req.url = orig.url;
+  req.httpVersionMajor = orig.httpVersionMajor;
+  req.httpVersionMinor = orig.httpVersionMinor;
+  req.httpVersion = orig.httpVersion;
+  req.headers = orig.headers;
+  req.rawHeaders = orig.rawHeaders;
+  if (body.length > 0) req.push(body);
+  req.push(null);
+  req.complete = true;
+  return req;
 }
 
 /**
@@ -108,4 +165,58 @@ function detachFromParser(socket: Socket): void {
   }
   socket.pause();
   socket.setTimeout(0);
+}
+
+/** HijackedClient is a hijacked connection seen as an attach client: its input and the output writers. */
+export interface HijackedClient {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+}
+
+// How long a finished session waits for the client to close its side before the connection is cut.
+const CLOSE_GRACE_MS = 10_000;
+
+/**
+ * closeHijacked ends a finished session's connection the way clients expect: whatever the client still sends is
+ * read and dropped (so closing never resets the connection under unread output), our side is ended, and the
+ * socket is destroyed once the client closes too, or after a grace period.
+ */
+export function closeHijacked(socket: Duplex): void {
+  if (socket.destroyed) return;
+  socket.resume();
+  socket.end();
+  const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+}
+
+/**
+ * serveHijacked answers a request with a hijacked stream and runs `session` over it: the client's bytes as
+ * stdin, stdout and stderr as multiplexed frames (`multiplexed`, for a process without a TTY) or raw. The
+ * connection is closed when the session ends; a session failure after the answer is logged, as the status has
+ * already been sent.
+ */
+export async function serveHijacked(
+  ctx: RequestContext,
+  contentType: string,
+  multiplexed: boolean,
+  session: (client: HijackedClient) => Promise<unknown>,
+): Promise<void> {
+  const socket = hijack(ctx, contentType);
+  const client: HijackedClient = {
+    stdin: socket,
+    stdout: streamWriter(socket, multiplexed ? 1 : undefined),
+    stderr: streamWriter(socket, multiplexed ? 2 : undefined),
+  };
+  // A client that is gone fails the writes; the session sees that through its pipelines, never as a crash.
+  client.stdout.on('error', () => undefined);
+  client.stderr.on('error', () => undefined);
+  try {
+    await session(client);
+  } catch (err) {
+    ctx.log.warn({ err }, 'hijacked session failed');
+  } finally {
+    closeHijacked(socket);
+  }
 }

@@ -4,6 +4,7 @@ import type { ContentStore } from '../core/content/content-store.js';
 import type { EngineEvent, EventSink } from '../core/events/engine-event.js';
 import type { ImageStore } from '../core/image/image-store.js';
 import type { Snapshotter } from '../core/snapshot/snapshotter.js';
+import type { ContainerStreamsApi } from './containers/attach-streams.js';
 import type { ContainerService } from './containers/container-engine.js';
 import { EventBus, type EventSubscription, type SubscribeOptions } from './events/event-bus.js';
 import { imageHistory, type HistoryItem } from './images/history.js';
@@ -87,6 +88,8 @@ export interface EngineServices {
   readonly system: SystemService;
   readonly events: EventService;
   readonly containers: ContainerService;
+  /** Attach, resize, exec, top and stats (absent only in servers built for image-only tests). */
+  readonly streams?: ContainerStreamsApi;
 }
 
 /**
@@ -109,6 +112,8 @@ export interface EngineServicesOptions {
   readonly events?: EventBus;
   /** The containers service (ContainerEngine.open); it also tells rmi who uses an image and /info the counts. */
   readonly containers: ContainersPart;
+  /** The interactive container services (buildContainerStreams over the containers' context). */
+  readonly streams?: ContainerStreamsApi;
   /** Hears non-fatal problems (an image a prune could not remove); the daemon logs them at warn. */
   readonly onWarning?: (message: string) => void;
 }
@@ -157,5 +162,5 @@ export function buildEngineServices(stores: EngineStores, opts: EngineServicesOp
       }),
     diskUsage: (types) => diskUsage(deps, types),
   };
-  return { images: imageService(deps, opts.onWarning), system, events, containers: opts.containers };
+  return { images: imageService(deps, opts.onWarning), system, events, containers: opts.containers, ...(opts.streams ? { streams: opts.streams } : {}) };
 }

@@ -72,13 +72,14 @@ export class PendingAttaches {
    * handle; a failed connection resolves that client with undefined. Never throws: a start does not fail
    * because an attach client could not be connected.
    */
-  async connect(id: string, attach: (opts: AttachOptions) => Promise<AttachHandle>): Promise<void> {
+  async connect(id: string, attach: (opts: AttachOptions) => Promise<AttachHandle>, onError?: (err: unknown) => void): Promise<void> {
     const waiters = [...(this.#waiting.get(id) ?? [])];
     await Promise.all(
       waiters.map(async (w) => {
         try {
           w.settle(await attach(w.opts));
-        } catch {
+        } catch (err) {
+          onError?.(err);
           w.settle(undefined);
         }
       }),

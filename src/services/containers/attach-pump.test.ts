@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough, Writable } from 'node:stream';
+import { Duplex, PassThrough, Writable } from 'node:stream';
 import { pumpStreams } from './attach-pump.js';
 import { collect, fakeAttach } from './attach-testing.js';
 
@@ -45,6 +45,24 @@ test('pumpStreams with closeStdin closes the process stdin on input EOF and keep
   h.exit();
   assert.equal(await done, 'ended');
   assert.equal(out.text(), '5\n');
+});
+
+test('pumpStreams leaves a half-closed client connection open for the output', async () => {
+  const h = fakeAttach();
+  const written: Buffer[] = [];
+  // A socket-like duplex: the client ended its write side (our readable), our writable side stays open.
+  const conn = new Duplex({ allowHalfOpen: true, read: () => undefined, write: (c: Buffer, _e, cb) => (written.push(c), cb()) });
+  const done = pumpStreams(h, { stdin: conn, stdout: conn }, { tty: false, closeStdin: true });
+  conn.push('in');
+  conn.push(null);
+  await tick();
+  await tick();
+  assert.equal(h.stdinEnded, true);
+  assert.equal(conn.destroyed, false);
+  h.stdout.write('out');
+  h.exit();
+  assert.equal(await done, 'ended');
+  assert.equal(Buffer.concat(written).toString(), 'out');
 });
 
 test('pumpStreams without closeStdin ends the session at input EOF, leaving the process alone', async () => {

@@ -56,7 +56,8 @@ type InputResult = 'detached' | 'input-ended' | 'stdin-closed';
 
 async function copyIn(input: Readable, target: Writable, opts: PumpOptions): Promise<InputResult> {
   const scanner = opts.tty ? new DetachKeyScanner(opts.detachKeys) : undefined;
-  for await (const chunk of input as AsyncIterable<Buffer>) {
+  // The connection must outlive the input: a client that closed its write side still reads the output.
+  for await (const chunk of input.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     if (scanner === undefined) {
       await writeAll(target, chunk);
       continue;

@@ -63,7 +63,12 @@ export class AttachService implements AttachApi {
   /** listener is the lifecycle hook the container lifecycle must call (created: connect waiting clients). */
   get listener(): ContainerLifecycleListener {
     return {
-      created: (record) => this.#pending.connect(record.id, (opts) => this.#deps.runtime.attach(record.id, opts)),
+      created: (record) =>
+        this.#pending.connect(
+          record.id,
+          (opts) => this.#deps.runtime.attach(record.id, opts),
+          (err) => this.#deps.log.warn({ err, containerId: record.id }, 'attach: connecting a waiting client failed'),
+        ),
       removed: (record) => this.#pending.release(record.id),
     };
   }
@@ -150,6 +155,7 @@ export class AttachService implements AttachApi {
       { stdin: s.stdin ? client.stdin : undefined, stdout, stderr },
       { tty: record.spec.tty, closeStdin: record.spec.stdinOnce, detachKeys: s.detachKeys, signal },
     );
+    this.#deps.log.debug({ containerId: record.id, outcome }, 'attach session ended');
     if (outcome === 'detached' || outcome === 'client-gone') publishContainerEvent(this.#deps, record, 'detach');
     return outcome;
   }

@@ -23,6 +23,7 @@ export interface GroupEntry {
 
 /** GROUPS are the management commands. */
 export const GROUPS: readonly GroupEntry[] = [
+  { name: 'container', description: 'Manage containers' },
   { name: 'image', description: 'Manage images' },
   { name: 'system', description: 'Manage wharf' },
 ];
@@ -30,6 +31,23 @@ export const GROUPS: readonly GroupEntry[] = [
 // Adding a command is one line here plus its module in commands/<group>/<verb>.ts.
 /** COMMANDS is the command table. */
 export const COMMANDS: readonly CommandEntry[] = [
+  { group: 'container', name: 'commit', aliases: ['commit'], description: "Create a new image from a container's changes", load: () => import('./container/commit.js') },
+  { group: 'container', name: 'diff', aliases: ['diff'], description: "Inspect changes to files or directories on a container's filesystem", load: () => import('./container/diff.js') },
+  { group: 'container', name: 'export', aliases: ['export'], description: "Export a container's filesystem as a tar archive", load: () => import('./container/export.js') },
+  { group: 'container', name: 'inspect', aliases: [], description: 'Display detailed information on one or more containers', load: () => import('./container/inspect.js') },
+  { group: 'container', name: 'kill', aliases: ['kill'], description: 'Kill one or more running containers', load: () => import('./container/kill.js') },
+  { group: 'container', name: 'ls', aliases: ['container list', 'container ps', 'ps'], description: 'List containers', top: 3, load: () => import('./container/ps.js') },
+  { group: 'container', name: 'pause', aliases: ['pause'], description: 'Pause all processes within one or more containers', load: () => import('./container/pause.js') },
+  { group: 'container', name: 'port', aliases: ['port'], description: 'List port mappings or a specific mapping for the container', load: () => import('./container/port.js') },
+  { group: 'container', name: 'prune', aliases: [], description: 'Remove all stopped containers', load: () => import('./container/prune.js') },
+  { group: 'container', name: 'rename', aliases: ['rename'], description: 'Rename a container', load: () => import('./container/rename.js') },
+  { group: 'container', name: 'restart', aliases: ['restart'], description: 'Restart one or more containers', load: () => import('./container/restart.js') },
+  { group: 'container', name: 'rm', aliases: ['container remove', 'rm'], description: 'Remove one or more containers', load: () => import('./container/rm.js') },
+  { group: 'container', name: 'stats', aliases: ['stats'], description: 'Display a live stream of container(s) resource usage statistics', load: () => import('./container/stats.js') },
+  { group: 'container', name: 'stop', aliases: ['stop'], description: 'Stop one or more running containers', load: () => import('./container/stop.js') },
+  { group: 'container', name: 'top', aliases: ['top'], description: 'Display the running processes of a container', load: () => import('./container/top.js') },
+  { group: 'container', name: 'unpause', aliases: ['unpause'], description: 'Unpause all processes within one or more containers', load: () => import('./container/unpause.js') },
+  { group: 'container', name: 'wait', aliases: ['wait'], description: 'Block until one or more containers stop, then print their exit codes', load: () => import('./container/wait.js') },
   { group: 'image', name: 'bootstrap', aliases: [], description: 'Make a base image offline from Debian packages (busybox, debian)', load: () => import('./image/bootstrap.js') },
   { group: 'image', name: 'history', aliases: ['history'], description: 'Show the history of an image', load: () => import('./image/history.js') },
   { group: 'image', name: 'import', aliases: ['import'], description: 'Import the contents from a tarball to create a filesystem image', load: () => import('./image/import.js') },

@@ -1,3 +1,4 @@
+import { containerInspectRaw } from '../../../client/containers-admin-api.js';
 import type { EngineClient } from '../../../client/engine-client.js';
 
 /** ObjectInspector fetches one kind of object's inspect JSON for `wharf inspect`. */
@@ -14,9 +15,9 @@ export const ALL_TYPES = ['config', 'container', 'image', 'network', 'node', 'pl
 
 /**
  * OBJECT_INSPECTORS are tried in order by `wharf inspect NAME` (docker tries containers first, then images,
- * networks, volumes). Extension point: the containers milestone adds
- * `{ type: 'container', sizeSupported: true, inspect: (c, ref, o) => c.containerInspectRaw(ref, o) }` first.
+ * networks, volumes). Networks and volumes are added here when their milestone lands.
  */
 export const OBJECT_INSPECTORS: readonly ObjectInspector[] = [
+  { type: 'container', sizeSupported: true, inspect: (client, ref, o) => containerInspectRaw(client, ref, o) },
   { type: 'image', sizeSupported: false, inspect: (client, ref) => client.imageInspectRaw(ref) },
 ];

@@ -1,0 +1,14 @@
+import { containerUnpause } from '../../../client/containers-admin-api.js';
+import type { CommandSpec } from '../../command.js';
+import { forEachContainer } from './parallel-operation.js';
+
+/** command is `wharf unpause` (`wharf container unpause`): thaw the processes of paused containers. */
+export const command: CommandSpec<readonly []> = {
+  usage: 'CONTAINER [CONTAINER...]',
+  args: { min: 1 },
+  flags: [],
+  async run(ctx) {
+    const client = ctx.client();
+    await forEachContainer(ctx.args, ctx.io, (name) => containerUnpause(client, name));
+  },
+};

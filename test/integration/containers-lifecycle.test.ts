@@ -81,6 +81,9 @@ test('exit codes: the container\'s own through wait, 127 and 126 when the comman
   const d = await daemonWithBusybox(t);
   ok(await docker(d, ['run', '-d', '--name', 'three', 'busybox', 'sh', '-c', 'exit 3']));
   assert.equal(ok(await docker(d, ['wait', 'three'])), '3');
+  // An attached run (attach + wait?condition=next-exit + start) exits with the container's code.
+  const attached = await docker(d, ['run', '--rm', 'busybox', 'sh', '-c', 'echo out; exit 3']);
+  assert.deepEqual([attached.code, attached.stdout], [3, 'out\n']);
   assert.equal(await inspect(d, 'three', '{{.State.ExitCode}}'), '3');
   const missing = await docker(d, ['run', '-d', 'busybox', 'nosuchcommand']);
   assert.equal(missing.code, 127, missing.stderr);
@@ -116,7 +119,7 @@ test('restart policy always brings a killed container back', async (t) => {
   const pid = Number(await inspect(d, 'phoenix', '{{.State.Pid}}'));
   assert.ok(pid > 0);
   process.kill(pid, 'SIGKILL');
-  await until('a restart', async () => (await inspect(d, 'phoenix', '{{.RestartCount}} {{.State.Running}}')) === '1 true');
+  await until('a restart', async () => (await inspect(d, 'phoenix', '{{.RestartCount}} {{.State.Status}}')) === '1 running');
   assert.notEqual(Number(await inspect(d, 'phoenix', '{{.State.Pid}}')), pid);
   // A manual stop is final.
   ok(await docker(d, ['stop', '-t', '0', 'phoenix']));
@@ -152,4 +155,30 @@ test('20 concurrent docker run -d', async (t) => {
   const removed = await Promise.all(Array.from({ length: 20 }, (_, i) => docker(d, ['rm', '-f', `c${i}`])));
   for (const r of removed) ok(r);
   assert.equal(ok(await docker(d, ['ps', '-aq'])), '');
+});
+
+test('kill -9 of wharfd in the middle of creates, starts and removals leaves no half container and no leaked mount', async (t) => {
+  if (!requiresRoot(t)) return;
+  const first = await daemonWithBusybox(t);
+  ok(await docker(first, ['run', '-d', '--name', 'survivor', 'busybox', 'sleep', '300']));
+  const churn = Array.from({ length: 6 }, async (_, i) => {
+    for (let n = 0; n < 50; n++) {
+      const r = await docker(first, ['run', '-d', '--name', `churn${i}-${n}`, 'busybox', 'sleep', '300']);
+      if (r.code !== 0) return;
+      if ((await docker(first, ['rm', '-f', `churn${i}-${n}`])).code !== 0) return;
+    }
+  });
+  await new Promise((r) => setTimeout(r, 1500));
+  first.process.kill('SIGKILL');
+  await Promise.all(churn);
+  const d = await (first as Daemon & { restart(): Promise<Daemon> }).restart();
+  assert.equal(await inspect(d, 'survivor', '{{.State.Status}}'), 'running');
+  const states = ok(await docker(d, ['ps', '-a', '--format', '{{.Names}} {{.State}}'])).split('\n');
+  for (const line of states) assert.match(line, /^\S+ (created|running|exited)$/, line);
+  // Every container is whole: each can be removed, and then nothing stays mounted or known to runc.
+  const ids = ok(await docker(d, ['ps', '-aq'])).split('\n');
+  ok(await docker(d, ['rm', '-f', ...ids]));
+  assert.deepEqual(mountsUnder(d.dir), []);
+  const runcList = fs.readdirSync(path.join(d.dir, 'exec', 'containers'));
+  assert.deepEqual(runcList, []);
 });

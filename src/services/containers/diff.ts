@@ -15,9 +15,17 @@ const HIDDEN_FILES = ['etc/hostname', 'etc/hosts', 'etc/resolv.conf', '.dockeren
  * /proc and /sys (and anything under them), the network files' mount points, and `--init`'s binary.
  */
 export function runtimeHidden(record: ContainerRecord): (rel: string) => boolean {
-  const files = new Set(HIDDEN_FILES);
-  if (record.spec.init === true) files.add(INIT_PATH_IN_CONTAINER.slice(1));
+  const files = new Set(hiddenFiles(record));
   return (rel) => files.has(rel) || HIDDEN_TREES.some((t) => rel === t || rel.startsWith(`${t}/`));
+}
+
+/** runtimeHiddenParents are the directories holding runtimeHidden files ("etc", and "sbin" with --init). */
+export function runtimeHiddenParents(record: ContainerRecord): ReadonlySet<string> {
+  return new Set(hiddenFiles(record).flatMap((f) => (f.includes('/') ? [f.slice(0, f.lastIndexOf('/'))] : [])));
+}
+
+function hiddenFiles(record: ContainerRecord): string[] {
+  return record.spec.init === true ? [...HIDDEN_FILES, INIT_PATH_IN_CONTAINER.slice(1)] : HIDDEN_FILES;
 }
 
 /** lowerViewOf is the merged view of the container's image layers. */

@@ -103,3 +103,28 @@ test('stop and rm -f cancel a pending restart', async (t) => {
   assert.equal(e.store.find(id), undefined);
   assert.equal(e.runtime.containers.size, 0);
 });
+
+test('a stop while a policy restart is being prepared cancels it', async (t) => {
+  const e = await testEngine(t);
+  const { id } = await e.engine.create({ Image: 'busybox', HostConfig: { RestartPolicy: { Name: 'always' } } }, { apiVersion: API });
+  await e.engine.start(id);
+  // Hold the restart between its first phase and the runtime: the seccomp profile is read in between.
+  let release = (): void => undefined;
+  const gate = new Promise<void>((r) => (release = r));
+  const host = e.engine.context.host;
+  const gated = async (): ReturnType<typeof host.seccompProfile> => {
+    await gate;
+    return host.seccompProfile();
+  };
+  Object.assign(e.engine.context, { host: { ...host, seccompProfile: gated } });
+  e.runtime.exit(id, 1);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(e.engine.context.starting.has(id), true);
+  await e.engine.stop(id);
+  release();
+  await settle();
+  const r = e.store.get(id);
+  assert.deepEqual([r.state.status, r.state.error], ['exited', '']);
+  assert.equal(e.runtime.containers.size, 0);
+  assert.equal(e.mounter.mounted.size, 0);
+});

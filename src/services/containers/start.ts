@@ -9,6 +9,7 @@ import type { OciSpec } from '../../core/oci/spec.js';
 import type { CreateOptions } from '../../core/runtime/container-runtime.js';
 import { classifyStartFailure } from '../../core/runtime/start-failure.js';
 import { eventAttributes, type ContainerRecord } from './container-record.js';
+import { isNotModified, notModified } from './container-errors.js';
 import type { EngineContext } from './engine-context.js';
 import { notifyListeners } from './engine-context.js';
 import { startLogRotation } from './log-rotation.js';
@@ -100,10 +101,12 @@ export function startFailure(err: unknown, argv0: string): { error: Error; exitC
   return { error, exitCode: c.exitCode ?? 128 };
 }
 
-async function runInRuntime(ctx: EngineContext, id: string, spec: OciSpec): Promise<void> {
+async function runInRuntime(ctx: EngineContext, id: string, spec: OciSpec, mode: StartMode): Promise<void> {
   await ctx.store.withLock(id, async () => {
     const record = ctx.store.get(id);
-    checkStart(record.state.status === 'restarting' ? { ...record, state: { ...record.state, status: 'exited' } } : record);
+    // A policy restart that a stop or rm cancelled while its config was being prepared goes no further.
+    if (mode === 'policy' && record.state.status !== 'restarting') throw notModified('the restart was cancelled');
+    if (mode === 'manual') checkStart(record);
     await ctx.runtime.prepareBundle(id, spec as unknown as Record<string, unknown>);
     const created = await ctx.runtime.create(id, createOptions(record));
     for (const l of ctx.listeners) if (l.created) await l.created(record);
@@ -141,8 +144,12 @@ async function doStart(ctx: EngineContext, id: string, mode: StartMode): Promise
   try {
     await ctx.rootfs.acquire(record);
     mounted = true;
-    await runInRuntime(ctx, id, await prepareSpec(ctx, record));
+    await runInRuntime(ctx, id, await prepareSpec(ctx, record), mode);
   } catch (err) {
+    if (mode === 'policy' && isNotModified(err)) {
+      if (mounted) await ctx.rootfs.release(record);
+      return;
+    }
     throw await recordFailure(ctx, record, err, mounted);
   }
   const started = ctx.store.get(id);

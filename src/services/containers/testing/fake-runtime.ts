@@ -9,6 +9,11 @@ import type {
 import type { Mounter } from '../../../core/runtime/mounter.js';
 import type { Mount } from '../../../core/snapshot/snapshotter.js';
 
+// Codes of failures only the doubles produce, in constants: product codes are listed in docs/errors.md, these are not.
+const TEST_CODE = 'WHARF_TEST_DOUBLE';
+const CREATE_FAILED = 'WHARF_RUNTIME_CREATE_FAILED';
+const NOT_FOUND = 'WHARF_NO_SUCH_RUNTIME_CONTAINER';
+
 interface FakeContainer {
   status: RuntimeStatus;
   pid: number;
@@ -63,12 +68,12 @@ export class FakeRuntime implements ContainerRuntime {
     this.calls.push(`create ${id}`);
     const existing = this.containers.get(id);
     if (existing !== undefined && existing.status !== 'stopped') {
-      throw new WharfError('AlreadyExists', 'WHARF_RUNTIME_CONTAINER_EXISTS', `runtime already has ${id}`);
+      throw new WharfError('AlreadyExists', TEST_CODE, `runtime already has ${id}`);
     }
     const spec = this.#specs.get(id) ?? {};
     const argv0 = ((spec as { process?: { args?: string[] } }).process?.args ?? [])[0] ?? '';
     const failure = this.createFailures.get(argv0);
-    if (failure !== undefined) throw new WharfError('Internal', 'WHARF_RUNTIME_CREATE_FAILED', failure);
+    if (failure !== undefined) throw new WharfError('Internal', CREATE_FAILED, failure);
     const pid = this.#nextPid++;
     this.containers.set(id, { status: 'created', pid, monitorAlive: true, spec, opts });
     this.exits.delete(id);
@@ -77,7 +82,7 @@ export class FakeRuntime implements ContainerRuntime {
 
   #get(id: string): FakeContainer {
     const c = this.containers.get(id);
-    if (c === undefined) throw notFound('WHARF_NO_SUCH_RUNTIME_CONTAINER', `no runtime container ${id}`);
+    if (c === undefined) throw notFound(NOT_FOUND, `no runtime container ${id}`);
     return c;
   }
 
@@ -88,7 +93,7 @@ export class FakeRuntime implements ContainerRuntime {
 
   async kill(id: string, signal: number): Promise<void> {
     const c = this.#get(id);
-    if (c.status !== 'running' && c.status !== 'paused') throw conflict('WHARF_CONTAINER_NOT_RUNNING', `Container ${id} is not running`);
+    if (c.status !== 'running' && c.status !== 'paused') throw conflict(TEST_CODE, `Container ${id} is not running`);
     this.signals.push({ id, signal });
     if (signal === 9 || (this.fatalSignals.has(signal) && !(signal === 15 && this.ignoreTerm))) this.exit(id, 128 + signal);
   }
@@ -130,11 +135,11 @@ export class FakeRuntime implements ContainerRuntime {
   }
 
   async exec(): Promise<ExecSession> {
-    throw new WharfError('NotImplemented', 'WHARF_TEST_DOUBLE', 'FakeRuntime has no exec');
+    throw new WharfError('NotImplemented', TEST_CODE, 'FakeRuntime has no exec');
   }
 
   async attach(): Promise<AttachHandle> {
-    throw new WharfError('NotImplemented', 'WHARF_TEST_DOUBLE', 'FakeRuntime has no attach');
+    throw new WharfError('NotImplemented', TEST_CODE, 'FakeRuntime has no attach');
   }
 
   async resize(): Promise<void> {}
@@ -170,7 +175,7 @@ export class FakeMounter implements Mounter {
   mounts = 0;
 
   async mount(mounts: readonly Mount[], target: string): Promise<void> {
-    if (this.mounted.has(target)) throw new WharfError('Internal', 'WHARF_TEST_DOUBLE', `${target} is mounted already`);
+    if (this.mounted.has(target)) throw new WharfError('Internal', TEST_CODE, `${target} is mounted already`);
     this.mounted.set(target, mounts);
     this.mounts++;
   }

@@ -121,7 +121,7 @@ test('untarInto: breakouts, bad hard links, overwrite rules and broken archives 
   const f = await fixture(t);
   await assert.rejects(extractTo(f, '/www', await tarOf([{ name: '../etc/shadow', data: 'x' }])), { code: 'WHARF_ARCHIVE_BREAKOUT' });
   await assert.rejects(extractTo(f, '/www', await tarOf([{ name: 'h', type: 'link', linkname: '../etc/passwd' }])), { code: 'WHARF_ARCHIVE_BREAKOUT' });
-  await assert.rejects(extractTo(f, '/www', await tarOf([{ name: 'd', type: 'directory' }, { name: 'h', type: 'link', linkname: 'd' }])), { code: 'WHARF_INVALID_ARCHIVE' });
+  await assert.rejects(extractTo(f, '/www', await tarOf([{ name: 'd', type: 'directory' }, { name: 'h', type: 'link', linkname: 'd' }])), { code: 'WHARF_INVALID_COPY_ARCHIVE' });
   await assert.rejects(extractTo(f, '/www', await tarOf([{ name: 'h', type: 'link', linkname: 'missing' }])), { code: 'WHARF_NO_SUCH_PATH' });
   fs.mkdirSync(path.join(f.root, 'www/dir'));
   fs.writeFileSync(path.join(f.root, 'www/file'), '');
@@ -135,8 +135,8 @@ test('untarInto: breakouts, bad hard links, overwrite rules and broken archives 
   await extractTo(f, '/www', await tarOf([{ name: 'dir', data: 'now a file' }, { name: 'file', type: 'directory' }]));
   assert.equal(fs.readFileSync(path.join(f.root, 'www/dir'), 'utf8'), 'now a file');
   assert.ok(fs.statSync(path.join(f.root, 'www/file')).isDirectory());
-  await assert.rejects(extractTo(f, '/www', Buffer.concat([rawHeader('x', '0', 100), Buffer.alloc(10)])), { code: 'WHARF_INVALID_ARCHIVE' });
-  await assert.rejects(extractTo(f, '/www', Buffer.concat([rawHeader('sock', 'S', 0), END_OF_ARCHIVE])), { code: 'WHARF_INVALID_ARCHIVE' });
+  await assert.rejects(extractTo(f, '/www', Buffer.concat([rawHeader('x', '0', 100), Buffer.alloc(10)])), { code: 'WHARF_INVALID_COPY_ARCHIVE' });
+  await assert.rejects(extractTo(f, '/www', Buffer.concat([rawHeader('sock', 'S', 0), END_OF_ARCHIVE])), { code: 'WHARF_INVALID_COPY_ARCHIVE' });
 });
 
 test('untarInto: read-only binds and a read-only root filesystem refuse writes, writable binds take them', async (t) => {

@@ -150,7 +150,7 @@ class TreeWriter {
         return this.#hardlink(parent, base, h.name, h.linkname ?? '');
       default:
         await drain(entry);
-        if (DEVICE_BITS[type] === undefined) throw invalidArgument('WHARF_INVALID_ARCHIVE', `unhandled tar header type ${type} for ${JSON.stringify(h.name)}`);
+        if (DEVICE_BITS[type] === undefined) throw invalidArgument('WHARF_INVALID_COPY_ARCHIVE', `unhandled tar header type ${type} for ${JSON.stringify(h.name)}`);
         return this.#special(parent, base, type, h.devmajor ?? 0, h.devminor ?? 0, meta);
     }
   }
@@ -203,7 +203,7 @@ class TreeWriter {
     const target = await this.#cfs.resolve(`${this.#dest.containerPath}/${targetRel}`, { followFinal: false });
     try {
       if ((await fs.promises.lstat(target.dir.path(target.name))).isDirectory()) {
-        throw invalidArgument('WHARF_INVALID_ARCHIVE', `hard link ${JSON.stringify(name)} to a directory ${JSON.stringify(linkname)}`);
+        throw invalidArgument('WHARF_INVALID_COPY_ARCHIVE', `hard link ${JSON.stringify(name)} to a directory ${JSON.stringify(linkname)}`);
       }
       await fs.promises.link(target.dir.path(target.name), parent.path(base));
     } finally {
@@ -378,7 +378,7 @@ function changed(containerPath: string): WharfError {
 /** asArchiveError turns tar-stream's parse failures into InvalidArgument; wharf and system errors pass through. */
 function asArchiveError(err: unknown): unknown {
   if (err instanceof WharfError || (err as NodeJS.ErrnoException).code !== undefined) return err;
-  return invalidArgument('WHARF_INVALID_ARCHIVE', `invalid tar archive: ${err instanceof Error ? err.message : String(err)}`, err);
+  return invalidArgument('WHARF_INVALID_COPY_ARCHIVE', `invalid tar archive: ${err instanceof Error ? err.message : String(err)}`, err);
 }
 
 async function drain(entry: Entry): Promise<void> {

@@ -7,6 +7,7 @@ import { acceptUpgrades } from './hijack.js';
 import { httpErrorOf } from './http-error.js';
 import { sendJson, sendText } from './respond.js';
 import { Router, checkApiVersion, isApiVersionTooOld, splitVersionPrefix, type RequestContext } from './router.js';
+import { addContainerFileRoutes } from './routes/container-files.js';
 import { addContainerStreamRoutes } from './routes/container-streams.js';
 import { addContainerRoutes } from './routes/containers.js';
 import { addExecRoutes } from './routes/exec.js';
@@ -30,6 +31,7 @@ export function engineRouter(services: EngineServices): Router {
   addContainerRoutes(router, services);
   addContainerStreamRoutes(router, services);
   addExecRoutes(router, services);
+  addContainerFileRoutes(router, services);
   return router;
 }
 

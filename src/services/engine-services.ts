@@ -4,6 +4,7 @@ import type { ContentStore } from '../core/content/content-store.js';
 import type { EngineEvent, EventSink } from '../core/events/engine-event.js';
 import type { ImageStore } from '../core/image/image-store.js';
 import type { Snapshotter } from '../core/snapshot/snapshotter.js';
+import type { ContainerFileService } from './containers/archive-service.js';
 import type { ContainerStreamsApi } from './containers/attach-streams.js';
 import type { ContainerService } from './containers/container-engine.js';
 import { EventBus, type EventSubscription, type SubscribeOptions } from './events/event-bus.js';
@@ -90,6 +91,8 @@ export interface EngineServices {
   readonly containers: ContainerService;
   /** Attach, resize, exec, top and stats (absent only in servers built for image-only tests). */
   readonly streams?: ContainerStreamsApi;
+  /** docker cp, diff, export and commit (containerFileService; absent only in servers built for image-only tests). */
+  readonly containerFiles?: ContainerFileService;
 }
 
 /**
@@ -114,6 +117,8 @@ export interface EngineServicesOptions {
   readonly containers: ContainersPart;
   /** The interactive container services (buildContainerStreams over the containers' context). */
   readonly streams?: ContainerStreamsApi;
+  /** The container file services (containerFileService over the containers' context and the host's file ops). */
+  readonly containerFiles?: ContainerFileService;
   /** Hears non-fatal problems (an image a prune could not remove); the daemon logs them at warn. */
   readonly onWarning?: (message: string) => void;
 }
@@ -162,5 +167,5 @@ export function buildEngineServices(stores: EngineStores, opts: EngineServicesOp
       }),
     diskUsage: (types) => diskUsage(deps, types),
   };
-  return { images: imageService(deps, opts.onWarning), system, events, containers: opts.containers, ...(opts.streams ? { streams: opts.streams } : {}) };
+  return { images: imageService(deps, opts.onWarning), system, events, containers: opts.containers, ...(opts.streams ? { streams: opts.streams } : {}), ...(opts.containerFiles ? { containerFiles: opts.containerFiles } : {}) };
 }

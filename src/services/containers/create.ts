@@ -9,7 +9,9 @@ import type { ImageRecord } from '../../core/image/image-store.js';
 import type { ImageConfig } from '../../core/image/oci.js';
 import { readImageConfig, resolveImage } from '../../core/image/resolve.js';
 import { containerHostname } from '../../core/oci/build-spec.js';
-import { eventAttributes, initialState, type ContainerRecord } from './container-record.js';
+import type { Digest } from '../../common/digest.js';
+import type { MergedConfig } from '../../core/container/process-args.js';
+import { eventAttributes, initialState, type ContainerRecord, type StoredSpec } from './container-record.js';
 import type { EngineContext } from './engine-context.js';
 import { validateName } from './names.js';
 
@@ -71,6 +73,47 @@ async function makeDirs(ctx: EngineContext, id: string): Promise<void> {
   await fs.mkdir(ctx.layout.containerWork(id), { mode: 0o700 });
 }
 
+interface RecordInput {
+  readonly id: string;
+  readonly name: string;
+  readonly spec: StoredSpec;
+  readonly hostConfig: Record<string, unknown>;
+  readonly config: MergedConfig;
+  readonly image: Digest;
+  readonly platform: string;
+}
+
+/** newRecord is the record of a container just created: its paths under the data root and the exec root. */
+function newRecord(ctx: EngineContext, input: RecordInput): ContainerRecord {
+  const { id, spec } = input;
+  const bundle = ctx.runtime.bundleDir(id);
+  return {
+    version: 1,
+    id,
+    name: input.name,
+    created: new Date().toISOString(),
+    image: spec.image,
+    imageId: input.image,
+    platform: input.platform,
+    spec,
+    hostConfig: input.hostConfig,
+    config: input.config,
+    hostname: containerHostname({ ...spec, warnings: [] }, id, ctx.host.spec.hostname),
+    state: initialState(),
+    paths: {
+      bundle,
+      rootfs: path.join(bundle, 'rootfs'),
+      upper: ctx.layout.containerUpper(id),
+      work: ctx.layout.containerWork(id),
+      logPath: spec.logConfig.driver === 'none' ? '' : ctx.layout.containerLog(id),
+      hostnamePath: ctx.layout.containerHostname(id),
+      hostsPath: ctx.layout.containerHosts(id),
+      resolvConfPath: ctx.layout.containerResolvConf(id),
+    },
+    manuallyStopped: false,
+  };
+}
+
 /**
  * createContainer is `POST /containers/create`: validate the body (Docker's checks and words), resolve the image
  * (404 "No such image: x"), merge its config ("no command specified" when there is nothing to run), reserve the
@@ -91,32 +134,7 @@ export async function createContainer(ctx: EngineContext, body: unknown, opts: C
     ctx.store.reserveName(wantedName, id);
     name = wantedName;
   }
-  const bundle = ctx.runtime.bundleDir(id);
-  const record: ContainerRecord = {
-    version: 1,
-    id,
-    name,
-    created: new Date().toISOString(),
-    image: spec.image,
-    imageId: image.id,
-    platform: platformOf(config),
-    spec,
-    hostConfig: rawHostConfig(body),
-    config: merged,
-    hostname: containerHostname({ ...spec, warnings }, id, ctx.host.spec.hostname),
-    state: initialState(),
-    paths: {
-      bundle,
-      rootfs: path.join(bundle, 'rootfs'),
-      upper: ctx.layout.containerUpper(id),
-      work: ctx.layout.containerWork(id),
-      logPath: spec.logConfig.driver === 'none' ? '' : ctx.layout.containerLog(id),
-      hostnamePath: ctx.layout.containerHostname(id),
-      hostsPath: ctx.layout.containerHosts(id),
-      resolvConfPath: ctx.layout.containerResolvConf(id),
-    },
-    manuallyStopped: false,
-  };
+  const record = newRecord(ctx, { id, name, spec, hostConfig: rawHostConfig(body), config: merged, image: image.id, platform: platformOf(config) });
   try {
     await makeDirs(ctx, id);
     await ctx.store.add(record);

@@ -91,11 +91,14 @@ export class RootfsMounts {
   }
 
   /** clear unmounts the root whoever holds it (removal, start-up cleanup of a dead container). */
-  clear(record: ContainerRecord): Promise<void> {
-    return this.#lock(record.id).run(async () => {
+  async clear(record: ContainerRecord): Promise<void> {
+    const lock = this.#lock(record.id);
+    await lock.run(async () => {
       this.#refs.delete(record.id);
       await this.#deps.mounter.unmount(record.paths.rootfs, { lazy: true });
     });
+    // The container is going away: drop its lock unless someone queued behind us.
+    if (this.#locks.get(record.id) === lock && !this.#refs.has(record.id)) this.#locks.delete(record.id);
   }
 
   /** withRootfs runs `fn` with the container's root mounted (for reading a stopped container's files). */

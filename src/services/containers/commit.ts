@@ -110,12 +110,13 @@ async function commitLayer(
   const hiddenParents = runtimeHiddenParents(record);
   const lower = await lowerViewOf(deps, record);
   const upper = record.paths.upper;
-  // A directory on the way to a hidden mount point was copied up by the runtime: kept only if it holds a change
-  // or its own metadata differs from the image's.
+  // A directory on the way to a hidden mount point was made or copied up by the runtime: kept only if it holds a
+  // change, or (when the image has it) its own metadata differs from the image's.
   const elide = async (rel: string): Promise<boolean> => {
     if (!hiddenParents.has(rel)) return false;
     const [mine, below] = await Promise.all([fs.promises.lstat(`${upper}/${rel}`, { bigint: true }), lower.lstat(rel)]);
-    return below !== undefined && below.isDirectory() && mine.mode === below.mode && mine.uid === below.uid && mine.gid === below.gid;
+    if (below === undefined) return true;
+    return below.isDirectory() && mine.mode === below.mode && mine.uid === below.uid && mine.gid === below.gid;
   };
   const fd = await openFd(upper, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
   let tar: Readable | undefined;

@@ -90,9 +90,11 @@ test('diffLayers: added, modified, deleted, opaque, hidden, and parents reported
   fs.mkdirSync(path.join(l.upper, 'srv'), { mode: 0o700 });
   fs.chmodSync(path.join(l.upper, 'srv'), 0o700);
   fs.mkdirSync(path.join(l.upper, 'proc/1'), { recursive: true });
+  write(l.upper, 'sbin/docker-init', '');
   if (isRoot) whiteout(l.upper, 'tmp/keep');
-  const hidden = (rel: string): boolean => rel === 'etc/hosts' || rel === 'proc' || rel.startsWith('proc/');
-  const changes = await diffLayers(l.upper, new LowerView([l.bottom], fakeXattrs(l.xattrs)), { hidden, xattrs: fakeXattrs(l.xattrs) });
+  const hidden = (rel: string): boolean => ['etc/hosts', 'sbin/docker-init'].includes(rel) || rel === 'proc' || rel.startsWith('proc/');
+  const opts = { hidden, xattrs: fakeXattrs(l.xattrs), elide: new Set(['etc', 'sbin']) };
+  const changes = await diffLayers(l.upper, new LowerView([l.bottom], fakeXattrs(l.xattrs)), opts);
   const expected = [
     ['/etc', 0],
     ['/etc/passwd', 0],

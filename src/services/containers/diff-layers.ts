@@ -127,6 +127,11 @@ export interface DiffOptions {
   /** hidden: entries made by the runtime rather than the container (mount points); a hidden directory's content too. */
   readonly hidden: (rel: string) => boolean;
   readonly xattrs: XattrReader;
+  /**
+   * elide: directories reported as added only when something inside them is (the runtime creates a missing /sbin
+   * for `--init`'s mount point, which is not the container's doing).
+   */
+  readonly elide?: ReadonlySet<string>;
   readonly signal?: AbortSignal;
 }
 
@@ -145,6 +150,9 @@ export async function diffLayers(upper: string, lower: LowerView, opts: DiffOpti
     await walk(fd, '', { lower, opts, changes });
   } finally {
     await closeFd(fd);
+  }
+  for (const dir of opts.elide ?? []) {
+    if (changes.get(dir) === 1 && ![...changes.keys()].some((k) => k.startsWith(`${dir}/`))) changes.delete(dir);
   }
   return [...changes].map(([rel, kind]) => ({ path: `/${rel}`, kind })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

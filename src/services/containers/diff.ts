@@ -46,5 +46,6 @@ export async function lowerViewOf(deps: ContainerFileDeps, record: ContainerReco
 export async function containerChanges(deps: ContainerFileDeps, ref: string, signal?: AbortSignal): Promise<Change[]> {
   const record = deps.ctx.store.get(ref);
   const lower = await lowerViewOf(deps, record);
-  return diffLayers(record.paths.upper, lower, { hidden: runtimeHidden(record), xattrs: deps.ops.xattrs, signal });
+  const opts = { hidden: runtimeHidden(record), elide: runtimeHiddenParents(record), xattrs: deps.ops.xattrs, signal };
+  return diffLayers(record.paths.upper, lower, opts);
 }

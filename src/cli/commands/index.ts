@@ -31,11 +31,15 @@ export const GROUPS: readonly GroupEntry[] = [
 // Adding a command is one line here plus its module in commands/<group>/<verb>.ts.
 /** COMMANDS is the command table. */
 export const COMMANDS: readonly CommandEntry[] = [
+  { group: 'container', name: 'attach', aliases: ['attach'], description: 'Attach local standard input, output, and error streams to a running container', load: () => import('./container/attach.js') },
   { group: 'container', name: 'commit', aliases: ['commit'], description: "Create a new image from a container's changes", load: () => import('./container/commit.js') },
+  { group: 'container', name: 'create', aliases: ['create'], description: 'Create a new container', load: () => import('./container/create.js') },
   { group: 'container', name: 'diff', aliases: ['diff'], description: "Inspect changes to files or directories on a container's filesystem", load: () => import('./container/diff.js') },
+  { group: 'container', name: 'exec', aliases: ['exec'], description: 'Execute a command in a running container', top: 2, load: () => import('./container/exec.js') },
   { group: 'container', name: 'export', aliases: ['export'], description: "Export a container's filesystem as a tar archive", load: () => import('./container/export.js') },
   { group: 'container', name: 'inspect', aliases: [], description: 'Display detailed information on one or more containers', load: () => import('./container/inspect.js') },
   { group: 'container', name: 'kill', aliases: ['kill'], description: 'Kill one or more running containers', load: () => import('./container/kill.js') },
+  { group: 'container', name: 'logs', aliases: ['logs'], description: 'Fetch the logs of a container', load: () => import('./container/logs.js') },
   { group: 'container', name: 'ls', aliases: ['container list', 'container ps', 'ps'], description: 'List containers', top: 3, load: () => import('./container/ps.js') },
   { group: 'container', name: 'pause', aliases: ['pause'], description: 'Pause all processes within one or more containers', load: () => import('./container/pause.js') },
   { group: 'container', name: 'port', aliases: ['port'], description: 'List port mappings or a specific mapping for the container', load: () => import('./container/port.js') },
@@ -43,6 +47,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { group: 'container', name: 'rename', aliases: ['rename'], description: 'Rename a container', load: () => import('./container/rename.js') },
   { group: 'container', name: 'restart', aliases: ['restart'], description: 'Restart one or more containers', load: () => import('./container/restart.js') },
   { group: 'container', name: 'rm', aliases: ['container remove', 'rm'], description: 'Remove one or more containers', load: () => import('./container/rm.js') },
+  { group: 'container', name: 'run', aliases: ['run'], description: 'Create and run a new container from an image', top: 1, load: () => import('./container/run.js') },
+  { group: 'container', name: 'start', aliases: ['start'], description: 'Start one or more stopped containers', load: () => import('./container/start.js') },
   { group: 'container', name: 'stats', aliases: ['stats'], description: 'Display a live stream of container(s) resource usage statistics', load: () => import('./container/stats.js') },
   { group: 'container', name: 'stop', aliases: ['stop'], description: 'Stop one or more running containers', load: () => import('./container/stop.js') },
   { group: 'container', name: 'top', aliases: ['top'], description: 'Display the running processes of a container', load: () => import('./container/top.js') },

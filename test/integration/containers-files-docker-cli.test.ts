@@ -72,14 +72,16 @@ test('docker cp, diff, commit and export through the real docker CLI', async (t)
   if (!requiresRoot(t)) return;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'wharf-it-files-'));
   const names: string[] = [];
-  let d: Daemon | undefined;
+  // Registered before the daemon's own cleanup: node:test runs `after` hooks in the order they were added, and the
+  // containers must go while the daemon still runs.
+  const started: { d?: Daemon } = {};
   t.after(async () => {
-    if (d !== undefined && names.length > 0) await docker(d, ['rm', '-f', ...names]);
+    if (started.d !== undefined && names.length > 0) await docker(started.d, ['rm', '-f', ...names]);
   });
-  d = await filesDaemon(t, work);
+  started.d = await filesDaemon(t, work);
   t.after(() => fs.rmSync(work, { recursive: true, force: true }));
-  if (d === undefined) return;
-  const dd = d;
+  if (started.d === undefined) return;
+  const dd = started.d;
   const name = (base: string): string => {
     const n = `${base}-${process.pid}`;
     names.push(n);

@@ -7,8 +7,10 @@ import { Readable } from 'node:stream';
 import { test, type TestContext } from 'node:test';
 import { extract } from 'tar-stream';
 import { closeFd, openFd } from './container-path.js';
+import { recordingOps } from './testing/recording-ops.js';
 import { encodeHeader, paxRecord } from './tar-writer-header.js';
 import { tarTree, type TreeTarOptions, type XattrReader } from './tar-writer.js';
+import { unpackLayer } from './unpack.js';
 
 interface Listed {
   name: string;
@@ -152,6 +154,23 @@ test('tarTree: an elided directory is written only before something inside it', 
   assert.deepEqual((await tarOfDir(t, dir, '.', opts)).map((e) => e.name), ['sbin/', 'sbin/tool']);
   fs.writeFileSync(path.join(dir, 'etc/motd'), 'm');
   assert.deepEqual((await tarOfDir(t, dir, '.', opts)).map((e) => e.name), ['etc/', 'etc/motd', 'sbin/', 'sbin/tool']);
+});
+
+test('whiteouts both ways: an overlay upper directory, tarred, unpacks to the same overlay whiteouts', async (t) => {
+  const upper = tmp(t);
+  const target = tmp(t);
+  fs.mkdirSync(path.join(upper, 'opaque'));
+  fs.writeFileSync(path.join(upper, 'opaque/new'), 'n');
+  const xattrs = fakeXattrs({ [path.join(fs.realpathSync(upper), 'opaque')]: { 'trusted.overlay.opaque': Buffer.from('y') } });
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot) execFileSync('mknod', [path.join(upper, 'gone'), 'c', '0', '0']);
+  const fd = await openFd(upper, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  t.after(() => closeFd(fd));
+  const ops = recordingOps();
+  await unpackLayer(tarTree({ dirFd: fd, name: '.' }, { whiteouts: true, xattrs }), target, { ops });
+  const calls = ops.calls.map((c) => (c.op === 'mknod' ? `mknod ${path.relative(target, c.path)} ${c.mode.toString(8)} ${c.major}:${c.minor}` : `xattr ${path.relative(target, c.path)} ${c.name}=${c.value}`));
+  assert.deepEqual(calls, [...(isRoot ? ['mknod gone 20000 0:0'] : []), 'xattr opaque trusted.overlay.opaque=79']);
+  assert.equal(fs.readFileSync(path.join(target, 'opaque/new'), 'utf8'), 'n');
 });
 
 test('tarTree: device nodes keep major and minor (root only)', async (t) => {

@@ -125,10 +125,12 @@ const COLUMNS: Readonly<Record<string, PsColumn>> = {
   sid: { title: 'SID', value: (p) => String(p.sessionId) },
   comm: { title: 'COMMAND', value: (p) => (p.state === 'Z' ? `${p.comm} <defunct>` : p.comm) },
   args: { title: 'COMMAND', value: (p) => command(p) },
+  cmd: { title: 'CMD', value: (p) => command(p) },
+  ucmd: { title: 'CMD', value: (p) => (p.state === 'Z' ? `${p.comm} <defunct>` : p.comm) },
 };
 
 const ALIASES: Readonly<Record<string, string>> = {
-  '%cpu': 'pcpu', '%mem': 'pmem', cmd: 'args', command: 'args', ucmd: 'comm', ucomm: 'comm', tname: 'tty', tt: 'tty',
+  '%cpu': 'pcpu', '%mem': 'pmem', command: 'args', ucomm: 'comm', tname: 'tty', tt: 'tty',
   state: 's', lwp: 'pid', pgrp: 'pgid', session: 'sid', thcount: 'nlwp', nice: 'ni', rssize: 'rss', vsize: 'vsz',
   lstart: 'stime', start: 'start_time', cputime: 'time',
 };
@@ -140,9 +142,9 @@ function column(name: string, header?: string): PsColumn {
   return header === undefined ? c : { title: header, value: c.value };
 }
 
-const FULL = ['uid', 'pid', 'ppid', 'c', 'stime', 'tty', 'time', 'args'];
+const FULL = ['uid', 'pid', 'ppid', 'c', 'stime', 'tty', 'time', 'cmd'];
 const USER = ['user', 'pid', '%cpu', '%mem', 'vsz', 'rss', 'tty', 'stat', 'start_time', 'bsdtime', 'args'];
-const PLAIN = ['pid', 'tty', 'time', 'args'];
+const PLAIN = ['pid', 'tty', 'time', 'cmd'];
 
 const unsupported = (what: string): WharfError =>
   new WharfError('NotImplemented', 'WHARF_PS_ARGS_NOT_SUPPORTED', `${what} is not supported by top: wharf reads /proc itself and knows -e, -f, -o and BSD a, u, x`);
@@ -181,8 +183,10 @@ export function parsePsArgs(psArgs: string): PsFormat {
   const custom: PsColumn[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as string;
-    const bsd = !token.startsWith('-');
-    const letters = bsd ? token : token.slice(1);
+    // compat: procps reads "-aux" as BSD "aux" (when no user is named "x").
+    const dashed = token.startsWith('-');
+    const bsd = !dashed || /^-[ax]*u[ax]*$/.test(token);
+    const letters = dashed ? token.slice(1) : token;
     for (let j = 0; j < letters.length; j++) {
       const ch = letters[j] as string;
       if (ch === 'o') {
@@ -193,7 +197,7 @@ export function parsePsArgs(psArgs: string): PsFormat {
       if ('eAaxw'.includes(ch) || (bsd && ch === 'f')) continue;
       if (!bsd && ch === 'f') full = true;
       else if (bsd && ch === 'u') user = true;
-      else throw unsupported(`the ps option "${bsd ? '' : '-'}${ch}"`);
+      else throw unsupported(`the ps option "${dashed ? '-' : ''}${ch}"`);
     }
   }
   if (custom.length > 0) return custom;

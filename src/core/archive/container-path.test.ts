@@ -113,6 +113,8 @@ test('resolve: dangling links, loops, missing paths and files used as directorie
   await assert.rejects(cfs.resolve('/loop1/x', { followFinal: false }), { code: 'WHARF_SYMLINK_LOOP' });
   await assert.rejects(cfs.resolve('/nope/x', { followFinal: false }), { code: 'WHARF_NO_SUCH_PATH' });
   await assert.rejects(cfs.resolve('/etc/passwd/x', { followFinal: false }), { code: 'WHARF_NOT_A_DIRECTORY' });
+  await assert.rejects(cfs.resolve('/etc/passwd/', { followFinal: false }), { code: 'WHARF_NOT_A_DIRECTORY' });
+  await assert.rejects(cfs.resolve('/filelink/.', { followFinal: false }), { code: 'WHARF_NOT_A_DIRECTORY' });
   const missingFinal = await resolveTo(cfs, '/tmp/new', { followFinal: false, allowMissingFinal: true });
   assert.deepEqual(missingFinal, { containerPath: '/tmp/new', exists: false });
   assert.ok(MAX_LINKS >= 40);

@@ -86,7 +86,10 @@ export interface Resolved {
 
 /** ResolveOptions say how the final component and missing components are treated. */
 export interface ResolveOptions {
-  /** Follow a symlink in the final component (stat vs lstat); a trailing "/" or "/." always follows. */
+  /**
+   * Follow a symlink in the final component (stat vs lstat). A trailing "/" or "/." always follows, and then the
+   * result must be a directory (WHARF_NOT_A_DIRECTORY otherwise), as the kernel treats such paths.
+   */
   readonly followFinal: boolean;
   /** A missing final component is no error (`exists: false`): the place where something will be created. */
   readonly allowMissingFinal?: boolean;
@@ -171,7 +174,7 @@ export class ContainerFs {
    */
   async resolve(userPath: string, opts: ResolveOptions): Promise<Resolved> {
     const trailing = /(^|\/)\.?$/.test(userPath) || userPath.endsWith('/');
-    const walk = new Walk(this, userPath, { ...opts, followFinal: opts.followFinal || trailing });
+    const walk = new Walk(this, userPath, { ...opts, followFinal: opts.followFinal || trailing }, trailing && userPath.replace(/[/.]/g, '') !== '');
     return walk.run();
   }
 }
@@ -184,12 +187,15 @@ class Walk {
   readonly #stack: DirHandle[];
   /** Components still to walk, the next one last. */
   readonly #pending: string[];
+  /** The path ends with "/" or "/.": what it leads to must be a directory. */
+  readonly #mustBeDir: boolean;
   #links = 0;
 
-  constructor(cfs: ContainerFs, userPath: string, opts: ResolveOptions) {
+  constructor(cfs: ContainerFs, userPath: string, opts: ResolveOptions, mustBeDir: boolean) {
     this.#cfs = cfs;
     this.#userPath = userPath;
     this.#opts = opts;
+    this.#mustBeDir = mustBeDir;
     this.#stack = [cfs.root];
     this.#pending = userPath.split('/').reverse();
   }
@@ -250,7 +256,7 @@ class Walk {
       this.#stack.push(new DirHandle(fd, top.child(part), top.bind));
       return last ? this.#here(this.#top, '.', true) : undefined;
     }
-    if (!last) throw notADirectory(top.child(part));
+    if (!last || this.#mustBeDir) throw notADirectory(top.child(part));
     return this.#here(top, part, true);
   }
 
@@ -287,7 +293,7 @@ class Walk {
       this.#stack.push(new DirHandle(await openFd(bind.source, O_RDONLY | O_DIRECTORY), containerPath, bind));
       return last ? this.#here(this.#top, '.', true) : undefined;
     }
-    if (!last) throw notADirectory(containerPath);
+    if (!last || this.#mustBeDir) throw notADirectory(containerPath);
     // A file bind mount: the host file stands at the mount point; its own directory is trusted host ground.
     const dir = new DirHandle(await openFd(path.dirname(bind.source), O_RDONLY | O_DIRECTORY), path.posix.dirname(containerPath), bind);
     this.#stack.push(dir);

@@ -73,12 +73,19 @@ export async function archiveContainerPath(deps: ContainerFileDeps, ref: string,
       throw rewordNotFound(err, userPath, ref);
     });
     const r = await view.cfs.resolve(abs, { followFinal: false });
-    const crossings = new Map<string, string>();
-    if (r.name === '.' || (await fs.promises.lstat(r.dir.path(r.name))).isDirectory()) {
-      const top = r.containerPath;
-      for (const b of view.cfs.bindsUnder(top)) crossings.set(b.destination.slice(top === '/' ? 1 : top.length + 1), b.source);
+    let archive: Readable;
+    try {
+      const crossings = new Map<string, string>();
+      if (r.name === '.' || (await fs.promises.lstat(r.dir.path(r.name))).isDirectory()) {
+        // Binds below the directory are archived from their sources, as the container sees them.
+        const top = r.containerPath;
+        for (const b of view.cfs.bindsUnder(top)) crossings.set(b.destination.slice(top === '/' ? 1 : top.length + 1), b.source);
+      }
+      archive = tarTree({ dirFd: r.dir.fd, name: r.name }, { topName: stat.name, xattrs: deps.ops.xattrs, crossings, signal });
+    } catch (err) {
+      await r.close();
+      throw err;
     }
-    const archive = tarTree({ dirFd: r.dir.fd, name: r.name }, { topName: stat.name, xattrs: deps.ops.xattrs, crossings, signal });
     archive.once('close', () => {
       r.close()
         .finally(() => view.release())

@@ -12,6 +12,7 @@ import { CgroupMetrics } from '../os/cgroups/cgroup-metrics.js';
 import { ConmonRuntime } from '../os/conmon/conmon-runtime.js';
 import { LinuxMounter } from '../os/mount/linux-mounter.js';
 import { specialFileOps } from '../os/native/native.js';
+import { grantableCapabilities } from '../os/proc/proc-stat-process.js';
 import { createEngineServer, listen, stopServer } from '../server/create-server.js';
 import { buildContainerStreams } from '../services/containers/attach-streams.js';
 import { defaultContainerHost } from '../services/containers/container-deps.js';
@@ -56,7 +57,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
   const streams = buildContainerStreams({
     ...containers.context,
     metrics: new CgroupMetrics(),
-    allCapabilities: containers.context.host.spec.capabilities,
+    allCapabilities: await grantableCapabilities(containers.context.host.spec.capabilities),
     killProcess: (pid, signal) => process.kill(pid, signal),
   });
   for (const l of streams.listeners) containers.addListener(l);

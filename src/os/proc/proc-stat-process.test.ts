@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCmdline, parsePasswdNames, parseStatFields, parseStatusIds, readProcessInfo } from './proc-stat-process.js';
+import { grantableCapabilities, parseBoundingSet, parseCmdline, parsePasswdNames, parseStatFields, parseStatusIds, readBoundingSet, readProcessInfo } from './proc-stat-process.js';
 import { parseBootTime, parseMemTotal, parseSystemCpu, parseUptime } from './proc-stat-system.js';
 
 const STAT = '2483 (my (odd) cmd) S 2477 2477 12588 34817 2483 4194304 101 0 0 0 150 25 0 0 20 -5 3 0 348691 3133440 382 18446744073709551615 1 2 3';
@@ -40,4 +40,23 @@ test('readProcessInfo reads this process and nothing for a pid that does not exi
   assert.ok((me?.args.length ?? 0) > 0);
   assert.equal(await readProcessInfo(2 ** 30), undefined);
   assert.equal(await readProcessInfo(-1), undefined);
+});
+
+test('parseBoundingSet reads CapBnd; this process has one', async () => {
+  assert.equal(parseBoundingSet('CapInh:\t0000000000000000\nCapBnd:\t000001fffeffffff\n'), 0x1fffeffffffn);
+  assert.equal(parseBoundingSet('Name: x\n'), undefined);
+  assert.equal(typeof (await readBoundingSet()), 'bigint');
+});
+
+test('grantableCapabilities drops what the bounding set lacks', async (t) => {
+  const fs = await import('node:fs/promises');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'wharf-caps-'));
+  t.after(() => fs.rm(root, { recursive: true, force: true }));
+  await fs.mkdir(path.join(root, 'self'));
+  // Bits 0 (CAP_CHOWN) and 21 (CAP_SYS_ADMIN) only.
+  await fs.writeFile(path.join(root, 'self', 'status'), 'CapBnd:\t0000000000200001\n');
+  assert.deepEqual(await grantableCapabilities(['CAP_CHOWN', 'CAP_SYS_ADMIN', 'CAP_SYS_RESOURCE'], root), ['CAP_CHOWN', 'CAP_SYS_ADMIN']);
+  assert.deepEqual(await grantableCapabilities(['CAP_KILL'], path.join(root, 'missing')), ['CAP_KILL']);
 });

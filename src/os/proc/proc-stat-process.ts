@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { capabilitiesFromMask } from '../../core/container/capabilities.js';
 import type { ProcessInfo } from '../../core/metrics/container-metrics.js';
 
 /** StatFields are the /proc/<pid>/stat fields top needs (proc(5) numbering in the comments). */
@@ -99,4 +100,27 @@ export async function readProcessInfo(pid: number, procRoot = '/proc'): Promise<
     if (code === 'ENOENT' || code === 'ESRCH') return undefined;
     throw err;
   }
+}
+
+/** parseBoundingSet reads the CapBnd mask (hex) from /proc/<pid>/status text; undefined when absent. */
+export function parseBoundingSet(statusText: string): bigint | undefined {
+  const m = /^CapBnd:\s+([0-9a-fA-F]+)$/m.exec(statusText);
+  return m === null ? undefined : BigInt(`0x${m[1]}`);
+}
+
+/**
+ * readBoundingSet reads this process's capability bounding set: what a process it starts can ever hold. In a
+ * restricted environment it is smaller than the kernel's list, and asking runc for more fails ("unable to apply
+ * caps: operation not permitted").
+ */
+export async function readBoundingSet(procRoot = '/proc'): Promise<bigint | undefined> {
+  return parseBoundingSet(await fs.readFile(`${procRoot}/self/status`, 'utf8'));
+}
+
+/** grantableCapabilities keeps the capabilities of `candidates` this process's bounding set still holds. */
+export async function grantableCapabilities(candidates: readonly string[], procRoot = '/proc'): Promise<string[]> {
+  const mask = await readBoundingSet(procRoot).catch(() => undefined);
+  if (mask === undefined) return [...candidates];
+  const held = new Set(capabilitiesFromMask(mask));
+  return candidates.filter((c) => held.has(c));
 }

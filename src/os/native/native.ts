@@ -14,6 +14,19 @@ interface NativeBinding {
   mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): void;
   umount2(target: string, flags: number): void;
   syncfs(fd: number): void;
+  SeqpacketSocket: new (path: string, onevent: (kind: number, payload: Buffer | Error | undefined) => void) => NativeSeqpacket;
+  seqpacketListen(path: string, backlog: number): number;
+  seqpacketAccept(fd: number): number;
+}
+
+/** NativeSeqpacket is the addon's SeqpacketSocket object (native/wharf_native.c). */
+interface NativeSeqpacket {
+  readonly fd: number;
+  send(msg: Buffer): boolean;
+  readStart(): void;
+  readStop(): void;
+  shutdown(): void;
+  close(): void;
 }
 
 const ADDON = path.join('build', 'Release', 'wharf_native.node');
@@ -126,3 +139,75 @@ export const specialFileOps: SpecialFileOps = {
   syncfs,
   moduleUrl: import.meta.url,
 };
+
+/**
+ * SeqpacketListener receives what a SeqpacketHandle reports. Calls come from the event loop as top-level callbacks
+ * (microtasks run after each); an exception thrown by a listener is an uncaught exception.
+ */
+export interface SeqpacketListener {
+  /** message is one message, its boundaries kept. */
+  message(msg: Buffer): void;
+  /** end: the peer closed the connection (or sent an empty message, which reads the same); reading has stopped. */
+  end(): void;
+  /** error: reading failed (code ECONNRESET, EMSGSIZE for a message over 64 KiB, ...); reading has stopped. */
+  error(err: NodeJS.ErrnoException): void;
+  /** writable: after send returned false, the socket can take messages again. */
+  writable(): void;
+}
+
+/**
+ * SeqpacketHandle is a connected AF_UNIX SOCK_SEQPACKET socket of the addon, read through the event loop. Nothing
+ * is read until readStart; readStop pauses reading (the peer's sends then block once the socket buffer is full).
+ * While reading or waiting to write, the handle keeps the event loop alive and itself from garbage collection; an
+ * idle handle that is dropped without close() is closed when collected.
+ */
+export interface SeqpacketHandle {
+  /** fd is the socket's descriptor, -1 once closed. */
+  readonly fd: number;
+  /** send hands one message to the kernel: true when done, false when the socket is full (`writable` follows). */
+  send(msg: Buffer): boolean;
+  /** readStart delivers messages to the listener as they arrive. */
+  readStart(): void;
+  /** readStop pauses reading; readStart resumes it. */
+  readStop(): void;
+  /** shutdown half-closes the connection (SHUT_WR): the peer reads end-of-file; this side can still receive. */
+  shutdown(): void;
+  /** close stops reading and closes the descriptor; later calls do nothing. */
+  close(): void;
+}
+
+const SP_MESSAGE = 0;
+const SP_END = 1;
+const SP_ERROR = 2;
+const SP_WRITABLE = 3;
+
+/**
+ * seqpacketConnect connects to the SOCK_SEQPACKET socket at `socketPath` (at most 107 bytes; longer paths go
+ * through /proc/self/fd/<dir>/<name>, see os/conmon/seqpacket.ts). Throws an errno error (code ENOENT,
+ * ECONNREFUSED, EAGAIN for a full backlog, ENAMETOOLONG, ...). Sends and events never block the thread.
+ */
+export function seqpacketConnect(socketPath: string, listener: SeqpacketListener): SeqpacketHandle {
+  return new (native().SeqpacketSocket)(socketPath, (kind, payload) => {
+    if (kind === SP_MESSAGE) listener.message(payload as Buffer);
+    else if (kind === SP_END) listener.end();
+    else if (kind === SP_ERROR) listener.error((payload as NodeJS.ErrnoException | undefined) ?? new Error('seqpacket: read failed'));
+    else if (kind === SP_WRITABLE) listener.writable();
+  });
+}
+
+/**
+ * seqpacketListen binds a non-blocking listening SOCK_SEQPACKET socket at `socketPath` and returns its descriptor
+ * (close it with fs.closeSync). wharf only connects to such sockets (conmon listens); tests use this as the peer.
+ */
+export function seqpacketListen(socketPath: string, backlog = 16): number {
+  return native().seqpacketListen(socketPath, backlog);
+}
+
+/**
+ * seqpacketAccept returns the non-blocking descriptor of a connection waiting on a seqpacketListen socket, or
+ * undefined when none is waiting. The descriptor works with fs.readSync/writeSync (one message per call).
+ */
+export function seqpacketAccept(listenFd: number): number | undefined {
+  const fd = native().seqpacketAccept(listenFd);
+  return fd < 0 ? undefined : fd;
+}

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { seqpacketConnect } from '../native/native.js';
+import type { SeqpacketHandle, SeqpacketListener } from '../native/native.js';
 
 /** SeqpacketHandlers receive what arrives on a SOCK_SEQPACKET connection. */
 export interface SeqpacketHandlers {
   /** One message, its boundaries kept. */
   message(msg: Buffer): void;
-  /** The connection is over: the peer closed it (no error) or it broke. Called once. */
+  /** The connection is over: the peer closed it, close() was called (no error), or it broke. Called once. */
   end(err?: Error): void;
 }
 
@@ -16,8 +17,12 @@ export interface SeqpacketConnection {
   send(msg: Buffer, cb: (err?: Error) => void): void;
   /** shutdownWrite half-closes the connection once queued messages are sent (the peer reads EOF). */
   shutdownWrite(cb: (err?: Error) => void): void;
-  /** close drops the connection at once. */
+  /** close drops the connection at once; queued sends fail, and `end()` follows (if it has not come yet). */
   close(): void;
+  /** pause stops reading until resume (the peer's sends block once the socket buffer fills); optional for fakes. */
+  pause?(): void;
+  /** resume restarts reading after pause. */
+  resume?(): void;
 }
 
 /** SeqpacketConnect opens a connection to the socket at `socketPath`. */
@@ -25,101 +30,151 @@ export type SeqpacketConnect = (socketPath: string, handlers: SeqpacketHandlers)
 
 // sockaddr_un.sun_path holds 108 bytes including the terminating NUL.
 const SUN_PATH_MAX = 107;
-// conmon's largest message is STDIO_BUF_SIZE + 1 (8193 bytes); a SOCK_SEQPACKET read with a smaller buffer would
-// silently drop the rest of a message, so leave plenty of room.
-const READ_BUFFER = 64 * 1024;
 
-interface NusSocket {
-  on(event: 'data', cb: (b: Buffer) => void): void;
-  on(event: 'end' | 'close', cb: () => void): void;
-  on(event: 'error', cb: (e: Error) => void): void;
-  connect(path: string, cb: () => void): void;
-  write(buf: Buffer, offset: number, length: number, cb: () => void): void;
-  end(cb: () => void): void;
-  destroy(): void;
-  setInternalReadBufferSize(size: number): void;
-}
-
-let SocketClass: (new () => NusSocket) | undefined;
-
-// Loaded on first use, so that importing this module never fails where the package's binary is missing.
-function seqpacketSocket(): NusSocket {
-  if (SocketClass === undefined) {
-    const mod = createRequire(import.meta.url)('node-unix-socket') as { SeqpacketSocket: new () => NusSocket };
-    SocketClass = mod.SeqpacketSocket;
-  }
-  return new SocketClass();
+interface PendingSend {
+  readonly msg: Buffer;
+  readonly cb: (err?: Error) => void;
 }
 
 /**
- * connectSeqpacket is the SeqpacketConnect of the `node-unix-socket` package (Node itself has no SOCK_SEQPACKET).
- * Paths longer than sun_path allows (an exec session's attach socket can be) are reached through
- * /proc/self/fd/<dirfd>/<name>, with the directory held open only while connecting.
- *
- * Known limit: the package reads whenever data is available and cannot pause, so this transport gives no
- * backpressure to the monitor; AttachSession bounds what it buffers instead (see ATTACH_BUFFER_LIMIT). Its
- * 'error' for a peer that vanished (libuv reports POLLERR as EBADF) is treated as the end of the connection.
+ * connectSeqpacket is the SeqpacketConnect of wharf's native addon (Node itself has no SOCK_SEQPACKET). Paths longer
+ * than sun_path allows (an exec session's attach socket can be) are reached through /proc/self/fd/<dirfd>/<name>,
+ * with the directory held open only while connecting. Connect errors carry the errno code (ENOENT, ECONNREFUSED).
  */
-export const connectSeqpacket: SeqpacketConnect = (socketPath, handlers) =>
-  new Promise((resolve, reject) => {
-    const sock = seqpacketSocket();
-    sock.setInternalReadBufferSize(READ_BUFFER);
-    let connected = false;
-    let ended = false;
-    const finish = (err?: Error): void => {
-      if (ended) return;
-      ended = true;
-      if (connected) handlers.end(err);
-      else reject(err ?? new Error(`connection to ${socketPath} closed`));
-    };
-    sock.on('data', (b) => handlers.message(b));
-    sock.on('end', () => finish());
-    sock.on('close', () => finish());
-    sock.on('error', (e) => finish(/EBADF/.test(e.message) ? undefined : e));
-    let dirFd: number | undefined;
-    let target = socketPath;
-    if (Buffer.byteLength(socketPath) > SUN_PATH_MAX) {
-      dirFd = fs.openSync(path.dirname(socketPath), fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
-      target = `/proc/self/fd/${dirFd}/${path.basename(socketPath)}`;
-    }
-    try {
-      sock.connect(target, () => {
-        connected = true;
-        resolve(wrap(sock));
-      });
-    } catch (err) {
-      ended = true;
-      sock.destroy();
-      reject(err as Error);
-    } finally {
-      // connect(2) resolved the path synchronously; the directory descriptor is no longer needed.
-      if (dirFd !== undefined) fs.closeSync(dirFd);
-    }
-  });
+export const connectSeqpacket: SeqpacketConnect = async (socketPath, handlers) =>
+  new NativeSeqpacketConnection(socketPath, handlers);
 
-function wrap(sock: NusSocket): SeqpacketConnection {
-  let closed = false;
-  return {
-    send: (msg, cb) => {
-      if (closed) return cb(new Error('connection closed'));
+/** openHandle connects, through the socket's directory when the path does not fit in sun_path. */
+function openHandle(socketPath: string, listener: SeqpacketListener): SeqpacketHandle {
+  if (Buffer.byteLength(socketPath) <= SUN_PATH_MAX) return seqpacketConnect(socketPath, listener);
+  const dirFd = fs.openSync(path.dirname(socketPath), fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  try {
+    return seqpacketConnect(`/proc/self/fd/${dirFd}/${path.basename(socketPath)}`, listener);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    // Name the path the caller asked for, not the /proc alias.
+    throw Object.assign(new Error(`${e.code ?? 'Error'}: cannot connect to ${socketPath}`, { cause: err }), {
+      code: e.code, errno: e.errno, syscall: e.syscall, path: socketPath,
+    });
+  } finally {
+    // connect(2) resolved the path synchronously; the directory descriptor is no longer needed.
+    fs.closeSync(dirFd);
+  }
+}
+
+function closedError(): Error {
+  return Object.assign(new Error('seqpacket connection closed'), { code: 'ERR_SOCKET_CLOSED' });
+}
+
+/**
+ * NativeSeqpacketConnection queues sends the socket cannot take yet (the handle reports when it drains), half-closes
+ * after the queue, and closes the handle when the connection ends. Callbacks run on a later tick, never inside the
+ * call that queued them, so a writer that sends from its callback does not grow the stack.
+ */
+class NativeSeqpacketConnection implements SeqpacketConnection {
+  readonly #handlers: SeqpacketHandlers;
+  readonly #handle: SeqpacketHandle;
+  readonly #queue: PendingSend[] = [];
+  #shutdownWaiters?: Array<(err?: Error) => void>;
+  #writeShut = false;
+  #closed = false;
+  #ended = false;
+
+  constructor(socketPath: string, handlers: SeqpacketHandlers) {
+    this.#handlers = handlers;
+    this.#handle = openHandle(socketPath, {
+      message: (msg) => {
+        if (!this.#closed) this.#handlers.message(msg);
+      },
+      end: () => this.#finish(),
+      // compat: conmon closing its end while our stdin messages are unread resets the connection (ECONNRESET);
+      // that is how an attach ends when the container exits, not a failure.
+      error: (err) => this.#finish(err.code === 'ECONNRESET' ? undefined : err),
+      writable: () => this.#flush(),
+    });
+    this.#handle.readStart();
+  }
+
+  send(msg: Buffer, cb: (err?: Error) => void): void {
+    if (this.#closed) return process.nextTick(cb, closedError());
+    if (this.#writeShut || this.#shutdownWaiters !== undefined) {
+      return process.nextTick(cb, Object.assign(new Error('seqpacket: send after shutdownWrite'), { code: 'ERR_STREAM_WRITE_AFTER_END' }));
+    }
+    if (msg.length === 0) {
+      // The peer would read an empty message as end-of-file.
+      return process.nextTick(cb, Object.assign(new Error('seqpacket: cannot send an empty message'), { code: 'ERR_INVALID_ARG_VALUE' }));
+    }
+    this.#queue.push({ msg, cb });
+    if (this.#queue.length === 1) this.#flush();
+  }
+
+  shutdownWrite(cb: (err?: Error) => void): void {
+    if (this.#closed || this.#writeShut) return process.nextTick(cb);
+    (this.#shutdownWaiters ??= []).push(cb);
+    if (this.#queue.length === 0) this.#shutdownNow();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#release();
+    process.nextTick(() => this.#end());
+  }
+
+  pause(): void {
+    if (!this.#closed) this.#handle.readStop();
+  }
+
+  resume(): void {
+    if (!this.#closed) this.#handle.readStart();
+  }
+
+  /** #flush sends queued messages until the socket is full; a failed message fails alone (EPIPE fails them all). */
+  #flush(): void {
+    while (!this.#closed) {
+      const next = this.#queue[0];
+      if (next === undefined) break;
+      let err: Error | undefined;
       try {
-        sock.write(msg, 0, msg.length, () => cb());
-      } catch (err) {
-        cb(err as Error);
+        if (!this.#handle.send(next.msg)) return;
+      } catch (e) {
+        err = e as Error;
       }
-    },
-    shutdownWrite: (cb) => {
-      if (closed) return cb();
-      try {
-        sock.end(() => cb());
-      } catch (err) {
-        cb(err as Error);
-      }
-    },
-    close: () => {
-      if (closed) return;
-      closed = true;
-      sock.destroy();
-    },
-  };
+      this.#queue.shift();
+      process.nextTick(next.cb, err);
+    }
+    if (this.#shutdownWaiters !== undefined) this.#shutdownNow();
+  }
+
+  #shutdownNow(): void {
+    const waiters = this.#shutdownWaiters ?? [];
+    this.#shutdownWaiters = undefined;
+    this.#writeShut = true;
+    let err: Error | undefined;
+    try {
+      this.#handle.shutdown();
+    } catch (e) {
+      err = e as Error;
+    }
+    for (const cb of waiters) process.nextTick(cb, err);
+  }
+
+  /** #release closes the handle and settles every waiting callback. */
+  #release(): void {
+    this.#closed = true;
+    this.#handle.close();
+    for (const { cb } of this.#queue.splice(0)) process.nextTick(cb, closedError());
+    for (const cb of this.#shutdownWaiters ?? []) process.nextTick(cb);
+    this.#shutdownWaiters = undefined;
+  }
+
+  #finish(err?: Error): void {
+    if (!this.#closed) this.#release();
+    this.#end(err);
+  }
+
+  #end(err?: Error): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#handlers.end(err);
+  }
 }

@@ -156,7 +156,8 @@ test('docker CLI: a --health-cmd container becomes healthy; top and stats read t
   await ok(d, ['run', '-d', '--name', 'hc', '--health-cmd', 'test -e /tmp/ready', '--health-interval', '1s', '--health-retries', '3',
     'busybox', 'sh', '-c', 'sleep 2; touch /tmp/ready; exec sleep 1000']);
   t.after(() => docker(d, ['rm', '-f', 'hc']));
-  assert.match(await ok(d, ['ps', '--format', '{{.Status}}', '--filter', 'name=hc']), /\(health: starting\)/);
+  // The health state is written as the start completes (the lifecycle's `started` hook).
+  await waitFor('health: starting in ps', async () => /\(health: starting\)/.test(await ok(d, ['ps', '--format', '{{.Status}}', '--filter', 'name=hc'])), 1500);
   await waitFor('healthy', async () => (await ok(d, ['inspect', '-f', '{{.State.Health.Status}}', 'hc'])).trim() === 'healthy');
   assert.match(await ok(d, ['ps', '--format', '{{.Status}}', '--filter', 'name=hc']), /^Up .* \(healthy\)\n$/);
   const health = JSON.parse(await ok(d, ['inspect', '-f', '{{json .State.Health}}', 'hc'])) as { FailingStreak: number; Log: { ExitCode: number }[] };
@@ -167,12 +168,13 @@ test('docker CLI: a --health-cmd container becomes healthy; top and stats read t
   const top = await ok(d, ['top', 'hc']);
   assert.match(top, /^UID\s+PID\s+PPID\s+C\s+STIME\s+TTY\s+TIME\s+CMD\n/);
   assert.match(top, /\nroot\s+\d+\s+\d+\s+\d+\s+\S+\s+\?\s+\d\d:\d\d:\d\d\s+sleep 1000\n/);
-  assert.match(await ok(d, ['top', 'hc', '-o', 'pid,comm']), /^PID\s+COMMAND\n\d+\s+sleep\n$/);
+  // (A health probe may be running next to it.)
+  assert.match(await ok(d, ['top', 'hc', '-o', 'pid,comm']), /^PID\s+COMMAND\n(\d+\s+\S+\n)*\d+\s+sleep\n/);
 
   const stats = await ok(d, ['stats', '--no-stream', '--format', '{{.Name}} {{.MemUsage}} {{.PIDs}}', 'hc']);
   assert.match(stats, /^hc \d+(\.\d+)?[KMG]?i?B \/ \d+(\.\d+)?[KMG]iB [1-9]\d*\n$/);
 
   // health_status events reached the bus; checks stop (unhealthy) with the container.
   await ok(d, ['stop', '-t', '0', 'hc']);
-  assert.equal((await ok(d, ['inspect', '-f', '{{.State.Health.Status}}', 'hc'])).trim(), 'unhealthy');
+  await waitFor('unhealthy after the stop', async () => (await ok(d, ['inspect', '-f', '{{.State.Health.Status}}', 'hc'])).trim() === 'unhealthy', 3000);
 });

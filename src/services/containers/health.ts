@@ -75,14 +75,16 @@ export class HealthChecker {
 
   /** start (re)starts the checks of a running container: health "starting", first probe after the interval. */
   async start(record: ContainerRecord): Promise<void> {
-    await this.stop(record.id, false);
+    const stopping = this.stop(record.id, false);
     const probe = healthProbeOfRecord(record);
-    if (probe === undefined) return;
+    if (probe === undefined) return stopping;
     const startedAtMs = Date.parse(record.state.startedAt);
     const monitor: Monitor = { probe, startedAtMs: Number.isNaN(startedAtMs) ? this.#clock.now() : startedAtMs, timer: undefined, abort: new AbortController() };
     this.#monitors.set(record.id, monitor);
-    await this.#setHealth(record.id, (h) => startingHealth(h));
+    // The record is updated first thing (no await before it), so `ps` right after the start shows "health: starting".
+    const written = this.#setHealth(record.id, (h) => startingHealth(h));
     this.#schedule(record.id, monitor, 'starting');
+    await Promise.all([stopping, written]);
   }
 
   /** stop ends a container's checks; with `markStopped` its health becomes unhealthy, as moby's monitor close does. */

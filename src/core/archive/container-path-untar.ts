@@ -86,7 +86,11 @@ export async function untarInto(cfs: ContainerFs, dest: Resolved, tar: Readable,
   } catch (err) {
     ex.destroy();
     tar.destroy();
-    throw asArchiveError(feedError ?? err);
+    await feed;
+    // Our refusals and failed system calls win; otherwise the parser's error says what is wrong with the archive
+    // better than the destroyed entry stream it left behind.
+    const ours = err instanceof WharfError || (err as NodeJS.ErrnoException).syscall !== undefined;
+    throw asArchiveError(ours || feedError === undefined ? err : feedError);
   } finally {
     await writer.close();
   }
@@ -141,10 +145,10 @@ class TreeWriter {
         return this.#mkdir(parent, base, rel, meta);
       case 'symlink':
         await drain(entry);
-        await fs.promises.symlink(h.linkname ?? '', parent.path(base));
-        await fs.promises.lchown(parent.path(base), owner.uid, owner.gid);
+        fs.symlinkSync(h.linkname ?? '', parent.path(base));
+        fs.lchownSync(parent.path(base), owner.uid, owner.gid);
         this.#setXattrs(parent, base, meta.xattrs);
-        return fs.promises.lutimes(parent.path(base), mtime, mtime);
+        return fs.lutimesSync(parent.path(base), mtime, mtime);
       case 'link':
         await drain(entry);
         return this.#hardlink(parent, base, h.name, h.linkname ?? '');
@@ -160,7 +164,7 @@ class TreeWriter {
     for (const { rel, atime, mtime } of this.#dirTimes) {
       await this.#trim();
       const dir = await this.#dir(rel, false).catch(() => undefined);
-      if (dir !== undefined) await futimes(dir.fd, atime, mtime);
+      if (dir !== undefined) fs.futimesSync(dir.fd, atime, mtime);
     }
   }
 
@@ -170,29 +174,31 @@ class TreeWriter {
   }
 
   async #file(parent: DirHandle, base: string, entry: Entry, meta: Meta): Promise<void> {
-    const fd = await openFd(parent.path(base), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, meta.mode & 0o777);
+    // Synchronous calls: microseconds each on a local filesystem, where a thread-pool round trip per call made
+    // trees of small files many times slower. The data arrives asynchronously anyway.
+    const fd = fs.openSync(parent.path(base), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, meta.mode & 0o777);
     try {
       for await (const chunk of entry) {
-        await writeAll(fd, chunk as Buffer);
+        writeAll(fd, chunk as Buffer);
         this.#bytes += (chunk as Buffer).length;
       }
       // chmod after chown: chown clears setuid and setgid.
-      await fdCall((cb) => fs.fchown(fd, meta.owner.uid, meta.owner.gid, cb));
-      await fdCall((cb) => fs.fchmod(fd, meta.mode, cb));
+      fs.fchownSync(fd, meta.owner.uid, meta.owner.gid);
+      fs.fchmodSync(fd, meta.mode);
       this.#setXattrs(parent, base, meta.xattrs);
-      await futimes(fd, meta.mtime, meta.mtime);
+      fs.futimesSync(fd, meta.mtime, meta.mtime);
     } finally {
-      await closeFd(fd);
+      fs.closeSync(fd);
     }
   }
 
   async #mkdir(parent: DirHandle, base: string, rel: string, meta: Meta): Promise<void> {
-    if ((await lstatOrMissing(parent.path(base)))?.isDirectory() !== true) await fs.promises.mkdir(parent.path(base), 0o700);
+    if (lstatSyncOrMissing(parent.path(base))?.isDirectory() !== true) fs.mkdirSync(parent.path(base), 0o700);
     const dir = await this.#dir(rel, false);
     // A directory entry at a bind mount's place changes the bind's root: the bind must be writable.
     assertWritable(dir, this.#opts.readOnlyRootfs);
-    await fdCall((cb) => fs.fchown(dir.fd, meta.owner.uid, meta.owner.gid, cb));
-    await fdCall((cb) => fs.fchmod(dir.fd, meta.mode, cb));
+    fs.fchownSync(dir.fd, meta.owner.uid, meta.owner.gid);
+    fs.fchmodSync(dir.fd, meta.mode);
     this.#setXattrs(parent, base, meta.xattrs);
     this.#dirTimes.push({ rel, atime: meta.mtime, mtime: meta.mtime });
   }
@@ -215,22 +221,22 @@ class TreeWriter {
     const bits = DEVICE_BITS[type] as number;
     this.#opts.ops.mknod(parent.path(base), bits | (meta.mode & 0o777), major, minor);
     // O_PATH names the new node without opening the device; changes then go through /proc/self/fd/<fd>.
-    const fd = await openFd(parent.path(base), O_PATH | O_NOFOLLOW);
+    const fd = fs.openSync(parent.path(base), O_PATH | O_NOFOLLOW);
     try {
-      const st = await fdStat(fd);
+      const st = fs.fstatSync(fd);
       if ((st.mode & FILE_TYPE.S_IFMT) !== bits) throw changed(parent.child(base));
-      await fs.promises.chown(`/proc/self/fd/${fd}`, meta.owner.uid, meta.owner.gid);
-      await fs.promises.chmod(`/proc/self/fd/${fd}`, meta.mode);
+      fs.chownSync(`/proc/self/fd/${fd}`, meta.owner.uid, meta.owner.gid);
+      fs.chmodSync(`/proc/self/fd/${fd}`, meta.mode);
       this.#setXattrs(parent, base, meta.xattrs);
-      await fs.promises.utimes(`/proc/self/fd/${fd}`, meta.mtime, meta.mtime);
+      fs.utimesSync(`/proc/self/fd/${fd}`, meta.mtime, meta.mtime);
     } finally {
-      await closeFd(fd);
+      fs.closeSync(fd);
     }
   }
 
   /** clear makes room for a new entry: compat: moby replaces whatever is there, except a directory by a directory. */
   async #clear(parent: DirHandle, base: string, rel: string, isDir: boolean): Promise<void> {
-    const st = await lstatOrMissing(parent.path(base));
+    const st = lstatSyncOrMissing(parent.path(base));
     if (st === undefined) return;
     if (this.#opts.noOverwriteDirNonDir && st.isDirectory() && !isDir) {
       throw invalidArgument('WHARF_ARCHIVE_OVERWRITE', `cannot overwrite directory ${JSON.stringify(rel)} with non-directory ${JSON.stringify(this.#dest.containerPath)}`);
@@ -262,17 +268,20 @@ class TreeWriter {
     const parentRel = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
     const parent = await this.#dir(parentRel, create);
     const name = rel.slice(parentRel === '' ? 0 : parentRel.length + 1);
-    let st = await lstatOrMissing(parent.path(name));
+    let st = lstatSyncOrMissing(parent.path(name));
     if (st === undefined && create && this.#cfs.bindAt(parent.child(name)) === undefined) {
       assertWritable(parent, this.#opts.readOnlyRootfs);
-      await fs.promises.mkdir(parent.path(name), 0o755);
-      st = await lstatOrMissing(parent.path(name));
+      fs.mkdirSync(parent.path(name), 0o755);
+      st = lstatSyncOrMissing(parent.path(name));
     }
     let dir: DirHandle;
     if (st?.isDirectory() === true && this.#cfs.bindAt(parent.child(name)) === undefined) {
-      const fd = await openFd(parent.path(name), DIR_FLAGS).catch((err: unknown) => {
+      let fd: number;
+      try {
+        fd = fs.openSync(parent.path(name), DIR_FLAGS);
+      } catch (err) {
         throw (err as NodeJS.ErrnoException).code === 'ELOOP' ? changed(parent.child(name)) : err;
-      });
+      }
       dir = new DirHandle(fd, parent.child(name), parent.bind);
     } else {
       const r = await this.#cfs.resolve(parent.child(name), { followFinal: true, create });
@@ -377,7 +386,7 @@ function changed(containerPath: string): WharfError {
 
 /** asArchiveError turns tar-stream's parse failures into InvalidArgument; wharf and system errors pass through. */
 function asArchiveError(err: unknown): unknown {
-  if (err instanceof WharfError || (err as NodeJS.ErrnoException).code !== undefined) return err;
+  if (err instanceof WharfError || (err as NodeJS.ErrnoException).syscall !== undefined) return err;
   return invalidArgument('WHARF_INVALID_COPY_ARCHIVE', `invalid tar archive: ${err instanceof Error ? err.message : String(err)}`, err);
 }
 
@@ -387,24 +396,17 @@ async function drain(entry: Entry): Promise<void> {
   }
 }
 
-async function writeAll(fd: number, chunk: Buffer): Promise<void> {
-  for (let off = 0; off < chunk.length; ) {
-    off += await new Promise<number>((resolve, reject) =>
-      fs.write(fd, chunk, off, chunk.length - off, null, (err, n) => (err ? reject(err) : resolve(n))),
-    );
+function writeAll(fd: number, chunk: Buffer): void {
+  for (let off = 0; off < chunk.length; ) off += fs.writeSync(fd, chunk, off, chunk.length - off);
+}
+
+function lstatSyncOrMissing(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
   }
-}
-
-function fdCall(op: (cb: (err: NodeJS.ErrnoException | null) => void) => void): Promise<void> {
-  return new Promise((resolve, reject) => op((err) => (err ? reject(err) : resolve())));
-}
-
-function futimes(fd: number, atime: number, mtime: number): Promise<void> {
-  return fdCall((cb) => fs.futimes(fd, atime, mtime, cb));
-}
-
-function fdStat(fd: number): Promise<fs.Stats> {
-  return new Promise((resolve, reject) => fs.fstat(fd, (err, st) => (err ? reject(err) : resolve(st))));
 }
 
 interface ExtractInternals {

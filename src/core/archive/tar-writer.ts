@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { WharfError } from '../../common/errors.js';
-import { closeFd, openFd } from './container-path.js';
 import { OPAQUE_MARKER, WHITEOUT_PREFIX } from './layer-path.js';
 import { xattrAllowed } from './pax-xattrs.js';
 import { FILE_TYPE } from './special-file-ops.js';
@@ -50,6 +49,8 @@ export interface TreeTarOptions {
 
 const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
 const CHUNK = 64 * 1024;
+/** SMALL_FILE: files up to this size are read in one synchronous call and sent with their header. */
+const SMALL_FILE = 256 * 1024;
 const OPAQUE_XATTR = 'trusted.overlay.opaque';
 
 /**
@@ -58,8 +59,10 @@ const OPAQUE_XATTR = 'trusted.overlay.opaque';
  * the walk (a running container) can never lead it outside. Entries come in byte order of their names, as Go's
  * filepath.Walk gives them. Regular files are hard-linked to the first name of the same inode; sockets are
  * skipped (compat: as moby's archive does); times are whole seconds; a file that changes size while it is read is
- * cut or zero-padded to the size in its header, as GNU tar does. Memory stays bounded: one 64 KiB chunk at a
- * time, read only as fast as the consumer takes the stream.
+ * cut or zero-padded to the size in its header, as GNU tar does. Memory stays bounded (one small file of at most
+ * 256 KiB, or one 64 KiB chunk of a larger one, at a time), read only as fast as the consumer takes the stream.
+ * Metadata calls are synchronous (each is microseconds on a local filesystem, and a round trip to libuv's thread
+ * pool per call made large trees ten times slower); large files are read asynchronously.
  */
 export function tarTree(start: TreeStart, opts: TreeTarOptions = {}): Readable {
   return Readable.from(new TreeWalk(opts).run(start), { objectMode: false });
@@ -105,7 +108,7 @@ class TreeWalk {
     const p = placePath(place);
     let st: NodeStat;
     try {
-      st = toNodeStat(place.host === undefined ? await fs.promises.lstat(p, { bigint: true }) : await fs.promises.stat(p, { bigint: true }));
+      st = toNodeStat(place.host === undefined ? fs.lstatSync(p, { bigint: true }) : fs.statSync(p, { bigint: true }));
     } catch (err) {
       // Gone since its directory was listed (a running container deleted it): nothing to archive.
       if (!isStart && (err as NodeJS.ErrnoException).code === 'ENOENT') return;
@@ -116,7 +119,7 @@ class TreeWalk {
     if (arc === undefined) return;
     if (type === FILE_TYPE.S_IFREG) return yield* this.#file(place, arc, st);
     if (type === FILE_TYPE.S_IFLNK) {
-      const target = await fs.promises.readlink(p, { encoding: 'buffer' });
+      const target = fs.readlinkSync(p, { encoding: 'buffer' });
       return yield this.#header(place, arc, 'symlink', st, { linkname: target });
     }
     if (type === FILE_TYPE.S_IFCHR && this.#opts.whiteouts === true && st.rdev === 0) {
@@ -130,9 +133,9 @@ class TreeWalk {
   }
 
   async *#dir(place: Place, rel: string, arc: Buffer | undefined, isStart: boolean): AsyncGenerator<Buffer> {
-    const fd = await openDir(place);
+    const fd = openDir(place);
     try {
-      const st = toNodeStat(await fstat(fd));
+      const st = toNodeStat(fs.fstatSync(fd, { bigint: true }));
       const prefix = arc === undefined ? Buffer.alloc(0) : Buffer.concat([arc, Buffer.from('/')]);
       let pending: Buffer[] = [];
       if (arc !== undefined) pending.push(this.#header(place, prefix, 'directory', st, {}));
@@ -141,25 +144,30 @@ class TreeWalk {
         pending.push(encodeHeader({ name, type: 'file', mode: st.mode & 0o777, uid: st.uid, gid: st.gid, size: 0, mtime: st.mtime }));
       }
       if (isStart || this.#opts.elide === undefined || !(await this.#opts.elide(rel))) {
-        yield* pending;
+        if (pending.length > 0) yield Buffer.concat(pending);
         pending = [];
       }
-      const names = (await fs.promises.readdir(`/proc/self/fd/${fd}`, { encoding: 'buffer' })).sort(Buffer.compare);
+      const names = fs.readdirSync(`/proc/self/fd/${fd}`, { encoding: 'buffer' }).sort(Buffer.compare);
       for (const name of names) {
         const childRel = rel === '' ? name.toString('utf8') : `${rel}/${name.toString('utf8')}`;
         const host = this.#opts.crossings?.get(childRel);
         const child: Place = host === undefined ? { dirFd: fd, name } : { dirFd: fd, name, host };
-        for await (const chunk of this.#node(child, childRel, Buffer.concat([prefix, name]), false)) {
+        const entries = this.#node(child, childRel, Buffer.concat([prefix, name]), false);
+        if (pending.length === 0) {
+          yield* entries;
+          continue;
+        }
+        for await (const chunk of entries) {
           // An elided directory's own entries go out just before the first thing inside it.
           if (pending.length > 0) {
-            yield* pending;
+            yield Buffer.concat(pending);
             pending = [];
           }
           yield chunk;
         }
       }
     } finally {
-      await closeFd(fd);
+      fs.closeSync(fd);
     }
   }
 
@@ -168,7 +176,7 @@ class TreeWalk {
     const flags = place.host === undefined ? O_RDONLY | O_NOFOLLOW | O_NONBLOCK : O_RDONLY | O_NONBLOCK;
     let fd: number;
     try {
-      fd = await openFd(p, flags);
+      fd = fs.openSync(p, flags);
     } catch (err) {
       // Deleted, or replaced by a symlink, since the lstat (a running container): left out, never followed.
       const code = (err as NodeJS.ErrnoException).code;
@@ -176,7 +184,7 @@ class TreeWalk {
       throw err;
     }
     try {
-      const st = toNodeStat(await fstat(fd));
+      const st = toNodeStat(fs.fstatSync(fd, { bigint: true }));
       // Replaced by something else since the lstat: left out rather than read (it may be a FIFO or a device).
       if ((st.mode & FILE_TYPE.S_IFMT) !== FILE_TYPE.S_IFREG) return;
       if (lst.nlink > 1 || st.nlink > 1) {
@@ -184,11 +192,17 @@ class TreeWalk {
         if (first !== undefined) return yield this.#header(place, arc, 'link', st, { linkname: first });
         this.#linked.set(st.key, arc);
       }
-      yield this.#header(place, arc, 'file', st, { size: st.size });
+      const header = this.#header(place, arc, 'file', st, { size: st.size });
+      if (st.size <= SMALL_FILE) {
+        // Small files (most of a root filesystem) go out in one piece, read without a round trip to the thread pool.
+        yield Buffer.concat([header, readSmall(fd, st.size), padding(st.size)]);
+        return;
+      }
+      yield header;
       yield* readExactly(fd, st.size, this.#opts.signal);
       yield padding(st.size);
     } finally {
-      await closeFd(fd);
+      fs.closeSync(fd);
     }
   }
 
@@ -253,13 +267,20 @@ function readFd(fd: number, buf: Buffer, position: number): Promise<number> {
   return new Promise((resolve, reject) => fs.read(fd, buf, 0, buf.length, position, (err, n) => (err ? reject(err) : resolve(n))));
 }
 
-function fstat(fd: number): Promise<fs.BigIntStats> {
-  return new Promise((resolve, reject) => fs.fstat(fd, { bigint: true }, (err, st) => (err ? reject(err) : resolve(st))));
+/** readSmall reads exactly `size` bytes (a small file), zero-padded if it shrank meanwhile. */
+function readSmall(fd: number, size: number): Buffer {
+  const buf = Buffer.alloc(size);
+  for (let pos = 0; pos < size; ) {
+    const n = fs.readSync(fd, buf, pos, size - pos, pos);
+    if (n === 0) break;
+    pos += n;
+  }
+  return buf;
 }
 
-async function openDir(place: Place): Promise<number> {
+function openDir(place: Place): number {
   try {
-    return await openFd(placePath(place), place.host === undefined ? O_RDONLY | O_DIRECTORY | O_NOFOLLOW : O_RDONLY | O_DIRECTORY);
+    return fs.openSync(placePath(place), place.host === undefined ? O_RDONLY | O_DIRECTORY | O_NOFOLLOW : O_RDONLY | O_DIRECTORY);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ELOOP' || code === 'ENOTDIR') {

@@ -21,9 +21,9 @@ export function isWhiteout(st: fs.BigIntStats): boolean {
   return (st.mode & S_IFMT) === S_IFCHR && st.rdev === 0n;
 }
 
-async function lstatOrUndefined(p: string): Promise<fs.BigIntStats | undefined> {
+function lstatOrUndefined(p: string): fs.BigIntStats | undefined {
   try {
-    return await fs.promises.lstat(p, { bigint: true });
+    return fs.lstatSync(p, { bigint: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
@@ -35,68 +35,62 @@ async function lstatOrUndefined(p: string): Promise<fs.BigIntStats | undefined> 
  * LowerView answers what a container's image layers (the overlay's lower directories, top-most first) show at a
  * path, merged as overlayfs merges them: a whiteout deletes the name in the layers below, a non-directory hides
  * everything below it, an opaque directory hides the same directory of the layers below. Layers are the daemon's
- * immutable snapshots; every component is lstat-ed, so a symlink in a layer is never followed.
+ * immutable snapshots; every component is lstat-ed, so a symlink in a layer is never followed. Which layers hold
+ * a directory is remembered, so a lookup costs one lstat per contributing layer.
  */
 export class LowerView {
-  readonly #lowers: readonly string[];
   readonly #xattrs: XattrReader;
+  /** For each directory looked at: its host directories in the layers that contribute to it, top-most first. */
+  readonly #dirs = new Map<string, readonly string[]>();
 
   constructor(lowers: readonly string[], xattrs: XattrReader) {
-    this.#lowers = lowers;
     this.#xattrs = xattrs;
+    this.#dirs.set('', lowers);
   }
 
   /** lstat returns the merged entry at `rel` ("a/b"), or undefined when the image does not have it. */
   async lstat(rel: string): Promise<fs.BigIntStats | undefined> {
-    const [top] = await this.#locate(rel);
-    return top === undefined ? undefined : lstatOrUndefined(top);
+    const slash = rel.lastIndexOf('/');
+    const name = rel.slice(slash + 1);
+    for (const dir of this.#dirsOf(slash < 0 ? '' : rel.slice(0, slash))) {
+      const st = lstatOrUndefined(`${dir}/${name}`);
+      if (st !== undefined) return isWhiteout(st) ? undefined : st;
+    }
+    return undefined;
   }
 
   /** children lists the names the image shows in directory `rel`. */
   async children(rel: string): Promise<Set<string>> {
     const seen = new Set<string>();
     const shown = new Set<string>();
-    for (const dir of await this.#locate(rel)) {
-      let names: string[];
-      try {
-        names = await fs.promises.readdir(dir);
-      } catch {
-        continue;
-      }
-      for (const name of names) {
+    for (const dir of this.#dirsOf(rel)) {
+      for (const name of fs.readdirSync(dir)) {
         if (seen.has(name)) continue;
         seen.add(name);
-        const st = await lstatOrUndefined(`${dir}/${name}`);
+        const st = lstatOrUndefined(`${dir}/${name}`);
         if (st !== undefined && !isWhiteout(st)) shown.add(name);
       }
     }
     return shown;
   }
 
-  /** locate returns the host paths of `rel` in each layer that contributes to it, top-most first. */
-  async #locate(rel: string): Promise<string[]> {
-    const parts = rel.split('/');
+  /** dirsOf returns the host directories that make up directory `rel`, top-most first ([] when there is none). */
+  #dirsOf(rel: string): readonly string[] {
+    const known = this.#dirs.get(rel);
+    if (known !== undefined) return known;
+    const slash = rel.lastIndexOf('/');
+    const name = rel.slice(slash + 1);
     const out: string[] = [];
-    for (const lower of this.#lowers) {
-      let p = lower;
-      let stop = false;
-      let st: fs.BigIntStats | undefined;
-      for (let i = 0; i < parts.length; i++) {
-        p = `${p}/${parts[i] as string}`;
-        st = await lstatOrUndefined(p);
-        if (st === undefined) break;
-        if (isWhiteout(st)) return out;
-        if (i < parts.length - 1) {
-          if (!st.isDirectory()) return out;
-          if (this.#opaque(p)) stop = true;
-        }
-      }
-      if (st !== undefined) {
-        out.push(p);
-        if (!st.isDirectory() || this.#opaque(p)) return out;
-      }
-      if (stop) return out;
+    for (const parent of this.#dirsOf(slash < 0 ? '' : rel.slice(0, slash))) {
+      const p = `${parent}/${name}`;
+      const st = lstatOrUndefined(p);
+      if (st === undefined) continue;
+      // A whiteout or a non-directory ends the directory here; an opaque one hides the layers below it.
+      if (!st.isDirectory()) break;
+      out.push(p);
+      if (this.#opaque(p)) break;
     }
+    this.#dirs.set(rel, out);
     return out;
   }
 
@@ -147,7 +141,7 @@ export async function diffLayers(upper: string, lower: LowerView, opts: DiffOpti
   const changes = new Map<string, ChangeKind>();
   const fd = await openFd(upper, O_RDONLY | O_DIRECTORY);
   try {
-    await walk(fd, '', { lower, opts, changes });
+    await walk(fd, '', { lower, opts, changes, visited: 0 });
   } finally {
     await closeFd(fd);
   }
@@ -161,7 +155,10 @@ interface WalkState {
   readonly lower: LowerView;
   readonly opts: DiffOptions;
   readonly changes: Map<string, ChangeKind>;
+  visited: number;
 }
+
+const YIELD_EVERY = 512;
 
 function record(state: WalkState, rel: string, kind: ChangeKind): void {
   state.changes.set(rel, kind);
@@ -174,13 +171,15 @@ function record(state: WalkState, rel: string, kind: ChangeKind): void {
 }
 
 async function walk(fd: number, rel: string, state: WalkState): Promise<void> {
-  const names = (await fs.promises.readdir(`/proc/self/fd/${fd}`)).sort();
+  const names = fs.readdirSync(`/proc/self/fd/${fd}`).sort();
   for (const name of names) {
     state.opts.signal?.throwIfAborted();
+    // Let other requests run now and then: the walk itself makes synchronous calls only.
+    if (++state.visited % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
     const childRel = rel === '' ? name : `${rel}/${name}`;
     if (state.opts.hidden(childRel)) continue;
     const at = `/proc/self/fd/${fd}/${name}`;
-    const st = await lstatOrUndefined(at);
+    const st = lstatOrUndefined(at);
     if (st === undefined) continue;
     const below = await state.lower.lstat(childRel);
     if (isWhiteout(st)) {
@@ -190,16 +189,20 @@ async function walk(fd: number, rel: string, state: WalkState): Promise<void> {
     if (below === undefined) record(state, childRel, 1);
     else if (statDifferent(below, st)) record(state, childRel, 0);
     if (!st.isDirectory()) continue;
-    const sub = await openFd(at, O_RDONLY | O_DIRECTORY | O_NOFOLLOW).catch(() => undefined);
-    if (sub === undefined) continue; // replaced since the lstat (a running container): nothing to walk
+    let sub: number;
+    try {
+      sub = fs.openSync(at, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+    } catch {
+      continue; // replaced since the lstat (a running container): nothing to walk
+    }
     try {
       if (below?.isDirectory() === true && isOpaque(state.opts.xattrs, at)) {
-        const present = new Set(await fs.promises.readdir(`/proc/self/fd/${sub}`));
+        const present = new Set(fs.readdirSync(`/proc/self/fd/${sub}`));
         for (const gone of await state.lower.children(childRel)) if (!present.has(gone)) record(state, `${childRel}/${gone}`, 2);
       }
       await walk(sub, childRel, state);
     } finally {
-      await closeFd(sub);
+      fs.closeSync(sub);
     }
   }
 }

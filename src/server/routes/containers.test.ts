@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import http from 'node:http';
-import { settle, testEngine, type TestEngine } from '../../services/containers/testing/test-engine.js';
+import { eventually, testEngine, type TestEngine } from '../../services/containers/testing/test-engine.js';
 import { Router } from '../router.js';
 import { startServer, type TestServer } from '../testing/api-harness.js';
 import { addContainerRoutes } from './containers.js';
@@ -85,7 +85,7 @@ test('logs are multiplexed frames without a TTY, raw with one, with tail, stream
   const { e, api } = await serve(t);
   const id = await createStarted(api, 'talk');
   e.runtime.exit(id, 0);
-  await settle();
+  await eventually('the exit', () => e.store.get(id).state.status === 'exited');
   await writeLog(e.store.get(id).paths.logPath, [
     ['2026-01-01T00:00:01.000000001+00:00', 'stdout', 'one'],
     ['2026-01-01T00:00:02.000000000+00:00', 'stderr', 'two'],
@@ -105,7 +105,7 @@ test('logs are multiplexed frames without a TTY, raw with one, with tail, stream
   const ttyId = await createStarted(api, 'tty', { Tty: true });
   await writeLog(e.store.get(ttyId).paths.logPath, [['2026-01-01T00:00:01.000000000+00:00', 'stdout', 'raw']]);
   e.runtime.exit(ttyId, 0);
-  await settle();
+  await eventually('the exit', () => e.store.get(ttyId).state.status === 'exited');
   const raw = await api.request('GET', '/v1.50/containers/tty/logs?stdout=1');
   assert.deepEqual([raw.headers['content-type'], raw.text], ['application/vnd.docker.raw-stream', 'raw\n']);
 });

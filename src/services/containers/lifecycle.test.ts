@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { settle, testEngine } from './testing/test-engine.js';
+import { eventually, testEngine } from './testing/test-engine.js';
 
 const API = '1.50';
 
@@ -131,7 +131,7 @@ test('kill needs a running container; a paused one takes only SIGKILL or the sto
   await e.engine.pause(id);
   await assert.rejects(e.engine.kill(id, 'HUP'), { kind: 'Conflict', message: /is paused, unpause the container before stopping or killing/ });
   await e.engine.kill(id, 'KILL');
-  await settle();
+  await eventually('the exit', () => e.store.get(id).state.status === 'exited');
   assert.deepEqual([e.store.get(id).state.status, e.store.get(id).state.exitCode], ['exited', 137]);
 });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { FilterArgs } from '../filters/filter-args.js';
-import { settle, testEngine, type TestEngine } from './testing/test-engine.js';
+import { eventually, testEngine, type TestEngine } from './testing/test-engine.js';
 
 const API = '1.50';
 
@@ -17,7 +17,7 @@ async function fleet(e: TestEngine): Promise<Record<string, string>> {
   await e.engine.start('db');
   await e.engine.start('job');
   e.runtime.exit(ids['job'] as string, 3);
-  await settle();
+  await eventually('the exit', () => e.store.get('job').state.status === 'exited');
   await e.engine.pause('db');
   return ids;
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { settle, testEngine } from './testing/test-engine.js';
+import { eventually, testEngine } from './testing/test-engine.js';
 
 const API = '1.50';
 
@@ -17,7 +17,6 @@ test('a restarted daemon re-adopts running containers and records exits it misse
   const lostState = e.runtime.containers.get(lost.id);
   if (lostState) lostState.monitorAlive = false;
   const after = await e.reopen();
-  await settle();
   const k = after.store.get('keep');
   assert.deepEqual([k.state.status, k.state.pid > 0], ['running', true]);
   const g = after.store.get('gone');
@@ -28,7 +27,7 @@ test('a restarted daemon re-adopts running containers and records exits it misse
   assert.deepEqual([...after.runtime.containers.keys()], [keep.id]);
   // The re-adopted container's exit is handled by the new engine.
   after.runtime.exit(keep.id, 0);
-  await settle();
+  await eventually('the exit', () => after.store.get('keep').state.status === 'exited');
   assert.equal(after.store.get('keep').state.status, 'exited');
   assert.equal(after.mounter.mounted.size, 0);
 });
@@ -66,8 +65,7 @@ test('a restarted daemon restarts stopped containers whose policy says so', asyn
   await e.engine.stop(unless.id);
   e.engine.close();
   const after = await e.reopen();
-  await new Promise((r) => setTimeout(r, 50));
-  assert.equal(after.store.get('always').state.status, 'running');
+  await eventually('the restart', () => after.store.get('always').state.status === 'running');
   assert.equal(after.store.get('unless').state.status, 'exited');
   assert.equal(after.store.get(never.id).state.status, 'created');
 });

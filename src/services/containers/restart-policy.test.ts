@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RestartBackoff, RestartScheduler, shouldRestart, shouldRestartAtBoot } from './restart-policy.js';
-import { settle, testEngine } from './testing/test-engine.js';
+import { eventually, settle, testEngine } from './testing/test-engine.js';
 
 const API = '1.50';
 
@@ -53,14 +53,14 @@ test('restart policy always: an exit restarts the container after the backoff, c
   const { id } = await e.engine.create({ Image: 'busybox', HostConfig: { RestartPolicy: { Name: 'always' } } }, { name: 'web', apiVersion: API });
   await e.engine.start(id);
   const firstPid = e.store.get(id).state.pid;
+  const seen: string[] = [];
+  e.engine.addListener({ exited: (rec) => seen.push(rec.state.status) });
   e.runtime.exit(id, 0);
-  await settle(2);
-  assert.equal(e.store.get(id).state.status, 'restarting');
-  await new Promise((r) => setTimeout(r, 150));
+  await eventually('the restart', () => e.store.get(id).state.status === 'running' && e.store.get(id).state.restartCount === 1);
   const r = e.store.get(id);
-  assert.equal(r.state.status, 'running');
   assert.notEqual(r.state.pid, firstPid);
   assert.equal(r.state.restartCount, 1);
+  assert.deepEqual(seen, ['restarting']);
   assert.equal(e.mounter.mounted.size, 1);
   // A manual stop is final.
   await e.engine.stop(id);
@@ -76,10 +76,10 @@ test('restart policy on-failure:1 restarts once, then leaves the container exite
   const { id } = await e.engine.create({ Image: 'busybox', HostConfig: { RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 1 } } }, { apiVersion: API });
   await e.engine.start(id);
   e.runtime.exit(id, 2);
-  await new Promise((r) => setTimeout(r, 200));
-  assert.equal(e.store.get(id).state.status, 'running');
+  await eventually('the restart', () => e.store.get(id).state.status === 'running' && e.store.get(id).state.restartCount === 1);
   e.runtime.exit(id, 2);
-  await new Promise((r) => setTimeout(r, 400));
+  await eventually('the exit', () => e.store.get(id).state.status === 'exited');
+  await new Promise((r) => setTimeout(r, 300));
   const r = e.store.get(id);
   assert.deepEqual([r.state.status, r.state.exitCode, r.state.restartCount], ['exited', 2, 1]);
 });
@@ -87,17 +87,22 @@ test('restart policy on-failure:1 restarts once, then leaves the container exite
 test('stop and rm -f cancel a pending restart', async (t) => {
   const e = await testEngine(t);
   const { id } = await e.engine.create({ Image: 'busybox', HostConfig: { RestartPolicy: { Name: 'always' } } }, { apiVersion: API });
+  // Push the backoff to seconds so the restart is surely still pending when the test stops the container.
+  const slow = (): void => {
+    for (let i = 0; i < 6; i++) e.engine.context.restarts.delayFor(id, 0);
+  };
   await e.engine.start(id);
+  slow();
   e.runtime.exit(id, 1);
-  await settle(2);
-  assert.equal(e.store.get(id).state.status, 'restarting');
+  await eventually('the scheduled restart', () => e.store.get(id).state.status === 'restarting');
   await e.engine.stop(id);
   assert.equal(e.store.get(id).state.status, 'exited');
   await new Promise((r) => setTimeout(r, 200));
   assert.equal(e.store.get(id).state.status, 'exited');
   await e.engine.start(id);
+  slow();
   e.runtime.exit(id, 1);
-  await settle(2);
+  await eventually('the scheduled restart', () => e.store.get(id).state.status === 'restarting');
   await e.engine.remove(id, { force: true });
   await new Promise((r) => setTimeout(r, 200));
   assert.equal(e.store.find(id), undefined);
@@ -118,11 +123,10 @@ test('a stop while a policy restart is being prepared cancels it', async (t) => 
   };
   Object.assign(e.engine.context, { host: { ...host, seccompProfile: gated } });
   e.runtime.exit(id, 1);
-  await new Promise((r) => setTimeout(r, 200));
-  assert.equal(e.engine.context.starting.has(id), true);
+  await eventually('the restart to be in flight', () => e.engine.context.starting.has(id));
   await e.engine.stop(id);
   release();
-  await settle();
+  await eventually('the cancelled restart to end', () => !e.engine.context.starting.has(id));
   const r = e.store.get(id);
   assert.deepEqual([r.state.status, r.state.error], ['exited', '']);
   assert.equal(e.runtime.containers.size, 0);

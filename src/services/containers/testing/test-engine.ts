@@ -113,3 +113,12 @@ export async function testEngine(t: TestContext, imageConfig: Record<string, unk
 export async function settle(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setTimeout(r, 5));
 }
+
+/** eventually polls `check` until it holds (tests of timers and asynchronous exits), failing after `ms`. */
+export async function eventually(what: string, check: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

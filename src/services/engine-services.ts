@@ -167,5 +167,12 @@ export function buildEngineServices(stores: EngineStores, opts: EngineServicesOp
       }),
     diskUsage: (types) => diskUsage(deps, types),
   };
-  return { images: imageService(deps, opts.onWarning), system, events, containers: opts.containers, ...(opts.streams ? { streams: opts.streams } : {}), ...(opts.containerFiles ? { containerFiles: opts.containerFiles } : {}) };
+  return {
+    images: imageService(deps, opts.onWarning),
+    system,
+    events,
+    containers: opts.containers,
+    ...(opts.streams ? { streams: opts.streams } : {}),
+    ...(opts.containerFiles ? { containerFiles: opts.containerFiles } : {}),
+  };
 }

@@ -22,6 +22,7 @@ import { NO_CONTAINERS, systemInfo } from '../../services/system/info.js';
 import type { SystemFacts } from '../../services/system/system-facts.js';
 import { createApiServer, listen, stopServer } from '../create-server.js';
 import type { Router } from '../router.js';
+import type { ContainerService } from '../../services/containers/container-engine.js';
 
 /** TestResponse is a whole response as a test sees it. */
 export interface TestResponse {
@@ -123,8 +124,15 @@ export function testServices(deps: TestImageDeps, bus: EventBus, overrides: Part
     save: missing,
     ...overrides,
   };
+  // The image routes' tests never reach containers; any call through this stand-in fails the test loudly.
+  const containers = new Proxy({} as ContainerService, {
+    get: (_target, name) => () => {
+      throw new Error(`containers.${String(name)} is not provided by this test`);
+    },
+  });
   return {
     images,
+    containers,
     events: bus,
     system: {
       facts: TEST_FACTS,

@@ -11,9 +11,10 @@ import { OverlaySnapshotter } from '../core/snapshot/overlay-snapshotter.js';
 import { CgroupMetrics } from '../os/cgroups/cgroup-metrics.js';
 import { ConmonRuntime } from '../os/conmon/conmon-runtime.js';
 import { LinuxMounter } from '../os/mount/linux-mounter.js';
-import { specialFileOps } from '../os/native/native.js';
+import { lgetxattr, llistxattr, specialFileOps } from '../os/native/native.js';
 import { grantableCapabilities } from '../os/proc/proc-stat-process.js';
 import { createEngineServer, listen, stopServer } from '../server/create-server.js';
+import { containerFileService } from '../services/containers/archive-service.js';
 import { buildContainerStreams } from '../services/containers/attach-streams.js';
 import { defaultContainerHost } from '../services/containers/container-deps.js';
 import { ContainerEngine } from '../services/containers/container-engine.js';
@@ -69,6 +70,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
       events,
       containers,
       streams,
+      containerFiles: containerFileService(containers.context, { special: specialFileOps, xattrs: { llistxattr, lgetxattr } }),
       onWarning: warn,
     },
   );

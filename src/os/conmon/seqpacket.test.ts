@@ -278,3 +278,33 @@ test('socket paths longer than sun_path (107 bytes) are reached through the dire
   await assert.rejects(connectSeqpacket(missing, rec.handlers), { code: 'ENOENT', path: missing });
   await assert.rejects(connectSeqpacket(path.join(dir, 'no-dir', 'attach'), rec.handlers), { code: 'ENOENT' });
 });
+
+test('a listener that closes with our connection still queued (a monitor shutting down) fails the connect', async (t) => {
+  const socketPath = path.join(tempDir(t), 'attach');
+  const lfd = seqpacketListen(socketPath);
+  const rec = recorder();
+  const connecting = connectSeqpacket(socketPath, rec.handlers);
+  fs.closeSync(lfd); // conmon's close_all_readers: the clients, then the listener, never accepting this one
+  await assert.rejects(connecting, { code: 'ECONNRESET', path: socketPath });
+  await ticks(20);
+  assert.deepEqual(rec.ends, [], 'a failed connect never ends a connection');
+});
+
+test('a server that accepts and closes at once: connect resolves, and end() follows the caller\'s await', async (t) => {
+  const socketPath = path.join(tempDir(t), 'attach');
+  const lfd = listen(t, socketPath);
+  const rec = recorder();
+  const order: string[] = [];
+  rec.handlers.end = (e) => (rec.ends.push(e), order.push('end'));
+  const connecting = connectSeqpacket(socketPath, rec.handlers);
+  const peer = accept(t, lfd);
+  fs.writeSync(peer.fd, Buffer.from('goodbye'));
+  peer.close();
+  const conn = await connecting;
+  order.push('resolved');
+  t.after(() => conn.close());
+  await waitFor(() => rec.ends.length > 0, 'end');
+  assert.deepEqual(order, ['resolved', 'end']);
+  assert.deepEqual(rec.msgs.map(String), ['goodbye']);
+  assert.deepEqual(rec.ends, [undefined]);
+});

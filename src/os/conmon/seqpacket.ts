@@ -40,9 +40,18 @@ interface PendingSend {
  * connectSeqpacket is the SeqpacketConnect of wharf's native addon (Node itself has no SOCK_SEQPACKET). Paths longer
  * than sun_path allows (an exec session's attach socket can be) are reached through /proc/self/fd/<dirfd>/<name>,
  * with the directory held open only while connecting. Connect errors carry the errno code (ENOENT, ECONNREFUSED).
+ *
+ * connect(2) succeeds as soon as the connection is queued at the listener, before the server accepts it. A monitor
+ * that is shutting down (conmon closes its clients, then its listener) can still queue one, and the kernel resets it
+ * (ECONNRESET) when the listener closes. So the promise settles only after one turn of the event loop has polled the
+ * socket: a reset by then rejects with ECONNRESET, as the monitor never took the connection.
  */
-export const connectSeqpacket: SeqpacketConnect = async (socketPath, handlers) =>
-  new NativeSeqpacketConnection(socketPath, handlers);
+export const connectSeqpacket: SeqpacketConnect = (socketPath, handlers) =>
+  new Promise((resolve, reject) => {
+    const conn = new NativeSeqpacketConnection(socketPath, handlers, reject);
+    // The first immediate runs in this turn; the second after the next turn's poll phase has looked at the socket.
+    setImmediate(() => setImmediate(() => conn.confirm() && resolve(conn)));
+  });
 
 /** openHandle connects, through the socket's directory when the path does not fit in sun_path. */
 function openHandle(socketPath: string, listener: SeqpacketListener): SeqpacketHandle {
@@ -79,20 +88,34 @@ class NativeSeqpacketConnection implements SeqpacketConnection {
   #writeShut = false;
   #closed = false;
   #ended = false;
+  // Until confirm(), the caller has no connection: an end is held back, and a reset fails the connect.
+  #confirmed = false;
+  #heldEnd?: { readonly err?: Error };
+  #failConnect?: (err: Error) => void;
 
-  constructor(socketPath: string, handlers: SeqpacketHandlers) {
+  constructor(socketPath: string, handlers: SeqpacketHandlers, failConnect: (err: Error) => void) {
     this.#handlers = handlers;
+    this.#failConnect = failConnect;
     this.#handle = openHandle(socketPath, {
       message: (msg) => {
         if (!this.#closed) this.#handlers.message(msg);
       },
       end: () => this.#finish(),
-      // compat: conmon closing its end while our stdin messages are unread resets the connection (ECONNRESET);
-      // that is how an attach ends when the container exits, not a failure.
-      error: (err) => this.#finish(err.code === 'ECONNRESET' ? undefined : err),
+      error: (err) => this.#onError(err, socketPath),
       writable: () => this.#flush(),
     });
     this.#handle.readStart();
+  }
+
+  /** confirm hands the connection out: false when the connect failed meanwhile; a held end() comes on a later turn. */
+  confirm(): boolean {
+    if (this.#failConnect === undefined) return false;
+    this.#failConnect = undefined;
+    this.#confirmed = true;
+    const held = this.#heldEnd;
+    // After the caller's continuation (and any promise chain above it) has run.
+    if (held !== undefined) setImmediate(() => this.#end(held.err));
+    return true;
   }
 
   send(msg: Buffer, cb: (err?: Error) => void): void {
@@ -167,6 +190,21 @@ class NativeSeqpacketConnection implements SeqpacketConnection {
     this.#shutdownWaiters = undefined;
   }
 
+  #onError(err: NodeJS.ErrnoException, socketPath: string): void {
+    if (err.code !== 'ECONNRESET') return this.#finish(err);
+    const failConnect = this.#failConnect;
+    if (failConnect === undefined) {
+      // compat: conmon closing its end while our stdin messages are unread resets the connection (ECONNRESET);
+      // that is how an attach ends when the container exits, not a failure.
+      return this.#finish();
+    }
+    this.#failConnect = undefined;
+    this.#release();
+    failConnect(Object.assign(new Error(`ECONNRESET: ${socketPath}: the listener closed without accepting the connection`), {
+      code: 'ECONNRESET', syscall: 'connect', path: socketPath,
+    }));
+  }
+
   #finish(err?: Error): void {
     if (!this.#closed) this.#release();
     this.#end(err);
@@ -174,6 +212,10 @@ class NativeSeqpacketConnection implements SeqpacketConnection {
 
   #end(err?: Error): void {
     if (this.#ended) return;
+    if (!this.#confirmed) {
+      this.#heldEnd ??= { err };
+      return;
+    }
     this.#ended = true;
     this.#handlers.end(err);
   }

@@ -42,9 +42,10 @@ interface PendingSend {
  * with the directory held open only while connecting. Connect errors carry the errno code (ENOENT, ECONNREFUSED).
  *
  * connect(2) succeeds as soon as the connection is queued at the listener, before the server accepts it. A monitor
- * that is shutting down (conmon closes its clients, then its listener) can still queue one, and the kernel resets it
- * (ECONNRESET) when the listener closes. So the promise settles only after one turn of the event loop has polled the
- * socket: a reset by then rejects with ECONNRESET, as the monitor never took the connection.
+ * that is shutting down (conmon 2.1 closes its clients, writes its exit files, then exits, closing its listener) can
+ * still queue one, and the kernel resets it (ECONNRESET) when the listener closes. So the promise settles only after
+ * one turn of the event loop has polled the socket: a reset by then rejects with ECONNRESET. A reset that comes later
+ * (conmon took longer) cannot be told apart from a monitor that ends at once: the connection resolves, then end().
  */
 export const connectSeqpacket: SeqpacketConnect = (socketPath, handlers) =>
   new Promise((resolve, reject) => {

@@ -43,14 +43,15 @@ function onTerminal(d: Daemon, args: readonly string[], input = '', delayS = 1):
  * ends: that hook is registered before the daemon's own (hooks run in order), so it runs while the daemon is up.
  */
 async function daemonWithBusybox(t: TestContext): Promise<Daemon> {
-  let daemon: Daemon | undefined;
+  const started: { daemon?: Daemon } = {};
   t.after(async () => {
+    const daemon = started.daemon;
     if (!daemon) return;
     const ids = (await docker(daemon, ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
     if (ids.length > 0) await docker(daemon, ['rm', '-f', ...ids]);
   });
   const d = await startDaemon(t);
-  daemon = d;
+  started.daemon = d;
   const boot = await wharf(d, ['image', 'bootstrap', 'busybox']);
   assert.equal(boot.code, 0, boot.stderr);
   return d;

@@ -55,7 +55,7 @@ test('stop and restart: -t/--timeout and -s go to the daemon; --time is deprecat
   assert.equal(dep.stderr, 'Flag --time has been deprecated, use --timeout instead\n');
   const both = await runWharf(['stop', '--time', '1', '-t', '2', 'web'], { host: eng.host });
   assert.equal(both.status, 1);
-  assert.equal(both.stderr, 'conflicting options: cannot specify both --timeout and --time\n');
+  assert.equal(both.stderr, 'Flag --time has been deprecated, use --timeout instead\nconflicting options: cannot specify both --timeout and --time\n');
   const bad = await runWharf(['stop', '-t', 'soon', 'web'], { host: eng.host });
   assert.equal(bad.status, 125);
   const none = await runWharf(['stop'], { host: eng.host });

@@ -14,10 +14,11 @@ export const STOP_FLAGS = [
  */
 export function stopOptions(ctx: CommandContext<typeof STOP_FLAGS>): { timeout?: number; signal?: string } {
   const { changed, flags } = ctx;
+  // compat: pflag prints the deprecation notice while parsing, before docker checks for the conflict.
+  if (changed.has('time')) ctx.io.stderr.write('Flag --time has been deprecated, use --timeout instead\n');
   if (changed.has('time') && changed.has('timeout')) {
     throw new WharfError('InvalidArgument', 'WHARF_CLI_CONFLICTING_FLAGS', 'conflicting options: cannot specify both --timeout and --time');
   }
-  if (changed.has('time')) ctx.io.stderr.write('Flag --time has been deprecated, use --timeout instead\n');
   let timeout: number | undefined;
   if (changed.has('timeout')) timeout = flags.timeout;
   else if (changed.has('time')) timeout = flags.time;

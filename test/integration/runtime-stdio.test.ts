@@ -84,6 +84,9 @@ test('attach to a running container sees output from then on; detach leaves it r
   await waitFor(() => outB.text().length > lenB, 5000, 'the other client still gets output');
   await env.runtime.kill(id, 9);
   await b.closed;
+  // conmon closes its clients before it writes the exit file and closes its listener: wait until it is gone, or a
+  // connect in that gap is (correctly) accepted.
+  await waitFor(async () => !(await env.runtime.isMonitorAlive(id)), 10_000, 'conmon to exit');
   await assert.rejects(env.runtime.attach(id, { stdin: false }), { kind: 'Unavailable', code: 'WHARF_MONITOR_GONE' });
 });
 

@@ -1,7 +1,7 @@
 import test, { type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GO_MODE_DIR, GO_MODE_SYMLINK, GO_MODE_DEVICE } from '../../../client/containers-admin-api.js';
@@ -188,4 +188,41 @@ test('a local destination that is a link is followed (the user named it); its pa
   const r = await runWharf(['cp', 'web:/etc/passwd', join(dir, 'alias')], { host: eng.host });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(readFileSync(join(dir, 'real', 'passwd'), 'utf8'), 'root:x:0:0:root:/root:/bin/sh\n');
+});
+
+test('an upload refused before its body is read reports the daemon\'s answer, not EPIPE', async (t) => {
+  const dir = localTree(t);
+  writeFileSync(join(dir, 'big.bin'), Buffer.alloc(8 * 1024 * 1024, 1));
+  const sockDir = mkdtempSync(join(tmpdir(), 'wharf-cp-early-'));
+  const requests: string[] = [];
+  const socketPath = join(sockDir, 's.sock');
+  const server = createServer((req, res) => {
+    const gone = JSON.stringify({ message: 'No such container: gone' });
+    if (req.method === 'PUT') {
+      requests.push(`PUT ${req.url}`);
+      // The client sees only a broken connection while it is still sending (what a quick refusal looks like when
+      // the answer is lost); the daemon's answer has to be asked for again.
+      req.socket.destroy();
+      return;
+    }
+    req.resume();
+    if (req.url === '/_ping') {
+      res.writeHead(200, { 'api-version': '1.50', 'content-type': 'text/plain' });
+      res.end('OK');
+      return;
+    }
+    requests.push(`${req.method} ${req.url}`);
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(req.method === 'HEAD' ? undefined : gone);
+  });
+  await new Promise<void>((r) => server.listen(socketPath, r));
+  t.after(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    rmSync(sockDir, { recursive: true, force: true });
+  });
+  const r = await runWharf(['cp', join(dir, 'big.bin'), 'gone:/x'], { host: `unix://${socketPath}` });
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, 'Error response from daemon: No such container: gone\n');
+  assert.deepEqual(requests, ['HEAD /v1.50/containers/gone/archive?path=%2Fx', 'PUT /v1.50/containers/gone/archive?path=%2F&noOverwriteDirNonDir=true', 'GET /v1.50/containers/gone/json']);
 });

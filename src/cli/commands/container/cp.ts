@@ -8,6 +8,7 @@ import {
   GO_MODE_SYMLINK,
   containerArchiveGet,
   containerArchivePut,
+  containerInspect,
   containerStatPath,
   hasModeBit,
   type PathStat,
@@ -155,9 +156,27 @@ async function copyToContainer(client: EngineClient, c: CopyConfig, io: CliIO): 
   const progress = c.quiet || srcPath === '-' ? undefined : new CopyProgress(io.stderr, isTerminal(io.stderr), COPY_TO_HEADER, counter);
   try {
     await containerArchivePut(client, c.container, dstDir, content, { copyUIDGID: c.copyUidGid });
+  } catch (err) {
+    throw await earlyRefusal(client, c.container, err);
   } finally {
     progress?.done(`${c.container}:${dstInfo.path}`);
   }
+}
+
+/**
+ * earlyRefusal: a daemon that refuses the upload at once (no such container) closes the connection while the
+ * archive is still being sent, and the client only sees EPIPE. Ask about the container to report the daemon's
+ * own answer instead; any other failure is returned as it was.
+ */
+async function earlyRefusal(client: EngineClient, container: string, err: unknown): Promise<unknown> {
+  const cause = (err as { cause?: { code?: unknown } }).cause;
+  if (!(err instanceof WharfError) || err.code !== 'WHARF_DAEMON_UNAVAILABLE' || (cause?.code !== 'EPIPE' && cause?.code !== 'ECONNRESET')) return err;
+  try {
+    await containerInspect(client, container);
+  } catch (inspectErr) {
+    return inspectErr;
+  }
+  return err;
 }
 
 /** counted pipes src through the byte counter, passing an error of src on. */

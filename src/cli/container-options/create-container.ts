@@ -3,7 +3,7 @@ import { PassThrough, type Writable } from 'node:stream';
 import type { EngineClient } from '../../client/engine-client.js';
 import type { JsonMessage } from '../../client/json-stream.js';
 import { WharfError, isNotFound } from '../../common/errors.js';
-import { familiarName, familiarString, parseReference, withDefaultTag, type Reference } from '../../common/reference.js';
+import { familiarString, parseReference, repositoryName, withDefaultTag, type Reference } from '../../common/reference.js';
 import type { CreateRequestBody } from './create-body.js';
 
 // docker's createContainer (cli/command/container/create.go): the --cidfile, the image reference, --pull, the
@@ -83,7 +83,8 @@ function imageReference(image: string): Reference {
 
 async function pullImage(client: EngineClient, ref: Reference, opts: CreateOptions, stderr: Writable): Promise<void> {
   const { imagePull } = await import('../../client/containers-api.js');
-  const res = await imagePull(client, familiarName(ref), ref.digest ?? ref.tag ?? 'latest', opts.platform);
+  // compat: docker's client sends the full name (docker.io/library/busybox) and the digest, else the tag.
+  const res = await imagePull(client, repositoryName(ref), ref.digest ?? ref.tag ?? 'latest', opts.platform);
   const [{ readJsonStream }, { displayJsonMessages }] = await Promise.all([import('../../client/json-stream.js'), import('../render/json-message.js')]);
   const out = opts.quiet ? new PassThrough().resume() : stderr;
   await displayJsonMessages(readJsonStream(res) as AsyncIterable<JsonMessage>, out, { isTerminal: false });

@@ -88,7 +88,7 @@ test('an unknown image: "Unable to find image", then the pull error, exit 125', 
   assert.equal(r.status, 125);
   assert.equal(r.stderr, "Unable to find image 'missing:latest' locally\nwharf: Error response from daemon: pulling images is not supported yet (fromImage=missing)\n\nRun 'wharf run --help' for more information\n");
   const pull = e.calls.find((c) => c.path === '/images/create');
-  assert.equal(pull?.query.toString(), 'fromImage=missing&tag=latest');
+  assert.equal(pull?.query.toString(), 'fromImage=docker.io%2Flibrary%2Fmissing&tag=latest');
 });
 
 test('--pull never reports the missing image without trying to pull', async (t) => {

@@ -80,9 +80,11 @@ export async function runProbe(deps: ProbeDeps, store: ExecStore, record: Contai
     return (await session.exited).exitCode;
   })();
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), Math.max(1, Math.round(timeoutNs / 1e6)));
-    signal.addEventListener('abort', () => resolve('timeout'), { once: true });
+    onAbort = () => resolve('timeout');
+    signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
     const outcome = await Promise.race([finished, timedOut]);
@@ -99,5 +101,7 @@ export async function runProbe(deps: ProbeDeps, store: ExecStore, record: Contai
     return { exitCode: -1, output: out !== '' ? `${msg}: ${out}` : msg };
   } finally {
     clearTimeout(timer);
+    // The signal lives as long as the container's checks: each probe must take its listener away.
+    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
   }
 }

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { components } from '../api/types.gen.js';
 import { WharfError } from '../common/errors.js';
 import type { EngineClient } from './engine-client.js';
-import { hijack, type HijackedConnection } from './hijack.js';
+import type { HijackedConnection } from './hijack.js';
 import { escapePath, readBody, type QueryValue } from './transport.js';
 
 // The container and exec endpoints of the Engine API, as functions over an EngineClient (one function per
@@ -102,8 +102,10 @@ export interface AttachOptions {
 }
 
 /** containerAttach is the hijacked POST /containers/{id}/attach. */
-export function containerAttach(client: EngineClient, id: string, opts: AttachOptions): Promise<HijackedConnection> {
+export async function containerAttach(client: EngineClient, id: string, opts: AttachOptions): Promise<HijackedConnection> {
   const flag = (b: boolean | undefined): string | undefined => (b ? '1' : undefined);
+  // Loaded on first use: create, start and run -d never hijack.
+  const { hijack } = await import('./hijack.js');
   return hijack(client.address, {
     method: 'POST',
     path: `/v${client.apiVersion}${c(id)}/attach`,
@@ -174,7 +176,8 @@ export async function execStart(client: EngineClient, execId: string, body: Exec
 }
 
 /** execAttach is the hijacked POST /exec/{id}/start of an attached exec. */
-export function execAttach(client: EngineClient, execId: string, body: ExecStartBody): Promise<HijackedConnection> {
+export async function execAttach(client: EngineClient, execId: string, body: ExecStartBody): Promise<HijackedConnection> {
+  const { hijack } = await import('./hijack.js');
   return hijack(client.address, {
     method: 'POST',
     path: `/v${client.apiVersion}/exec/${escapePath(execId)}/start`,

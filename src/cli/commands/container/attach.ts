@@ -43,12 +43,14 @@ export const command: CommandSpec<typeof FLAGS> = {
     let stopResize = (): void => undefined;
     try {
       const conn = await api.containerAttach(client, ref, { stream: true, ...streams });
-      const session = await openSession(ctx.io, conn, streams);
+      // compat: docker checks the state again once attached (the container may have stopped meanwhile), and only
+      // then starts copying the streams.
       await inspectRunning(client, ref).catch((err: unknown) => {
-        session.cancel();
+        conn.close();
         throw err;
       });
       if (tty && ctx.io.stdoutIsTTY) stopResize = await monitorAfterNudge(ctx.io, client, ref);
+      const session = await openSession(ctx.io, conn, streams);
       // compat: docker attach reports a detach as an error ("read escape sequence", exit status 1).
       if ((await session.done) === 'detached') throw new WharfError('Canceled', 'WHARF_CLI_DETACHED', 'read escape sequence');
       const result = await (await wait)();

@@ -19,7 +19,8 @@ export function prepareFormat(format: string): string {
   let f = format;
   if (isTableFormat(f)) f = f.slice(TABLE_KEY.length);
   else if (f === JSON_KEY) f = '{{json .}}';
-  return f.trim().replaceAll('\\t', '\t').replaceAll('\\n', '\n');
+  // compat: docker trims spaces only (strings.Trim(format, " ")), so `--format raw` keeps its final newline.
+  return f.replace(/^ +| +$/g, '').replaceAll('\\t', '\t').replaceAll('\\n', '\n');
 }
 
 /** parseFormat compiles a list format (the template engine is loaded on first use); errors read `template parsing error: ...`. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # install.sh: set up wharf on Debian 12 as root: the system packages it builds on, the npm dependencies, the build,
-# and `wharf`/`wharfd` on PATH. `--deps-only` stops after the packages and the build (what CI needs).
+# `wharf`/`wharfd` on PATH, and a busybox image. `--deps-only` stops after the packages and the build (what CI needs).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -25,4 +25,6 @@ npm run build --silent
 ln -sf "$PWD/dist/src/cli/main.js" /usr/local/bin/wharf
 ln -sf "$PWD/dist/src/daemon/main.js" /usr/local/bin/wharfd
 chmod +x dist/src/cli/main.js dist/src/daemon/main.js
-echo "wharf installed: try 'wharf image bootstrap busybox' then 'wharf run --rm busybox echo hello'"
+# A first base image, made offline from Debian's busybox-static (the first wharf command also starts wharfd).
+wharf image inspect busybox >/dev/null 2>&1 || wharf image bootstrap busybox
+echo "wharf installed: try 'wharf run --rm busybox echo hello'"

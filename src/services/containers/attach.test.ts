@@ -100,3 +100,17 @@ test('resize needs a running container and publishes the resize event', async ()
   assert.deepEqual(t.events.actions(), ['resize']);
   await assert.rejects(setup('exited').attach.resize('web', { height: 1, width: 1 }), (e: Error) => e.message === `container ${ID} is not running`);
 });
+
+test('cancel before run drops the connection; after run it is the session\'s', async () => {
+  const t = setup('running');
+  const s1 = await t.attach.prepare('web', REQ);
+  s1.cancel();
+  assert.equal(t.runtime.attaches[0]?.handle.detached, true);
+  const s2 = await t.attach.prepare('web', REQ);
+  const done = s2.run({ stdout: collect().writable }, signal());
+  const a = t.runtime.attaches[1];
+  a?.handle.exit();
+  assert.equal(await done, 'ended');
+  s2.cancel();
+  assert.equal(a?.handle.detached, false);
+});

@@ -37,7 +37,7 @@ export interface AttachSession {
   readonly tty: boolean;
   /** run replays the log when asked, then streams until the session ends; it never throws for a client that left. */
   run(client: ClientStreams, signal: AbortSignal): Promise<AttachResult>;
-  /** cancel releases a session that will not run (the answer could not be sent). */
+  /** cancel releases a session that will not run (the answer could not be sent); no-op once it ran. */
   cancel(): void;
 }
 
@@ -85,14 +85,18 @@ export class AttachService implements AttachApi {
     if (status === 'restarting') throw conflict('WHARF_CONTAINER_STATE_CONFLICT', `container ${ref} is restarting, wait until the container is running`);
     const stdin = req.stdin && record.spec.openStdin;
     const connection = req.stream ? await this.#connect(record, stdin) : undefined;
-    let cancelled = false;
+    // Once running, the session owns the connection (the pump detaches it as needed); cancel is for before.
+    let claimed = false;
     return {
       containerId: record.id,
       tty: record.spec.tty,
-      run: (client, signal) => this.#run(record, req, { stdin, detachKeys, connection }, client, signal),
+      run: (client, signal) => {
+        claimed = true;
+        return this.#run(record, req, { stdin, detachKeys, connection }, client, signal);
+      },
       cancel: () => {
-        if (cancelled) return;
-        cancelled = true;
+        if (claimed) return;
+        claimed = true;
         connection?.cancel();
       },
     };

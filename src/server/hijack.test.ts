@@ -238,3 +238,24 @@ test('stopping the server cuts hijacked sessions', async (t) => {
   await tick();
   assert.equal(s.runtime.attaches[0]?.handle.detached, true, 'the monitor connection is dropped, the container keeps running');
 });
+
+test('an upgrade request body that arrives after the head, in pieces, is still read as the body', async (t) => {
+  const s = await setup(t);
+  const id = await s.execs.create('web', {
+    cmd: ['cat'], attachStdin: true, attachStdout: true, attachStderr: true, tty: false, env: [], workingDir: '', user: '', privileged: false, detachKeys: '',
+  });
+  const body = '{"Detach":false,"Tty":true}';
+  const c = connect(s.socketPath, `POST /v1.50/exec/${id}/start HTTP/1.1\r\nHost: d\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: ${body.length}\r\n\r\n`);
+  await tick();
+  c.socket.write(body.slice(0, 5));
+  await tick();
+  c.socket.write(`${body.slice(5)}in`);
+  await c.until((b) => headEnd(b) >= 0);
+  assert.match(head(c.received()), /Content-Type: application\/vnd\.docker\.raw-stream/, 'Tty from the body: raw');
+  await tick();
+  const e = s.runtime.execs[0];
+  assert.equal(Buffer.concat(e?.io?.received ?? []).toString(), 'in');
+  e?.exit(0);
+  c.socket.end();
+  await c.closed;
+});

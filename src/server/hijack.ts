@@ -50,6 +50,7 @@ export function acceptUpgrades(server: Server, dispatch: (req: IncomingMessage, 
 // Bodies of upgrade requests are small JSON documents (exec start); a larger declared one is left unread, and the
 // route refuses it by its Content-Length (413) before reading.
 const UPGRADE_BODY_LIMIT = 4 * 1024 * 1024;
+const UPGRADE_BODY_TIMEOUT_MS = 30_000;
 
 /**
  * readUpgradeBody separates an upgrade request's body from the stream behind it. node hands everything after the
@@ -62,7 +63,11 @@ function readUpgradeBody(orig: IncomingMessage, socket: Duplex, head: Buffer): P
   const want = Number.isSafeInteger(length) && length > 0 && length <= UPGRADE_BODY_LIMIT ? length : 0;
   return new Promise((resolve, reject) => {
     let buf = head;
+    // A client that announces a body and never sends it does not hold the connection forever.
+    const timer = setTimeout(() => onEnd(), UPGRADE_BODY_TIMEOUT_MS);
+    timer.unref();
     const done = (): void => {
+      clearTimeout(timer);
       socket.off('data', onData).off('end', onEnd).off('close', onEnd);
       socket.pause();
       if (buf.length > want) socket.unshift(buf.subarray(want));
@@ -73,8 +78,9 @@ function readUpgradeBody(orig: IncomingMessage, socket: Duplex, head: Buffer): P
       if (buf.length >= want) done();
     };
     const onEnd = (): void => {
+      clearTimeout(timer);
       socket.off('data', onData).off('end', onEnd).off('close', onEnd);
-      reject(new Error('connection closed inside the request body'));
+      reject(new Error('the request body did not arrive'));
     };
     if (buf.length >= want) {
       done();

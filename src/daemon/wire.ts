@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { writeFileAtomic } from '../core/durable/atomic-file.js';
 import { LocalContentStore } from '../core/content/local-content-store.js';
 import { LocalImageStore } from '../core/image/local-image-store.js';
+import { KNOWN_CAPABILITIES } from '../core/container/capabilities.js';
 import { DataRootLayout } from '../core/layout.js';
 import { OverlaySnapshotter } from '../core/snapshot/overlay-snapshotter.js';
 import { CgroupMetrics } from '../os/cgroups/cgroup-metrics.js';
@@ -43,6 +44,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
   const snapshots = await OverlaySnapshotter.open(layout, specialFileOps);
   const images = await LocalImageStore.open(layout, content, snapshots, { onWarning: warn });
   const events = new EventBus();
+  const capabilities = await grantableCapabilities(KNOWN_CAPABILITIES);
   const containers = await ContainerEngine.open({
     layout,
     store: await ContainerStore.open(layout, { onWarning: warn }),
@@ -52,13 +54,13 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Ru
     content,
     snapshots,
     events,
-    host: defaultContainerHost(),
+    host: defaultContainerHost(capabilities),
     log: log.child({ component: 'containers' }),
   });
   const streams = buildContainerStreams({
     ...containers.context,
     metrics: new CgroupMetrics(),
-    allCapabilities: await grantableCapabilities(containers.context.host.spec.capabilities),
+    allCapabilities: capabilities,
     killProcess: (pid, signal) => process.kill(pid, signal),
   });
   for (const l of streams.listeners) containers.addListener(l);

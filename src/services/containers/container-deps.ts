@@ -46,11 +46,14 @@ async function readOrEmpty(file: string): Promise<string> {
   }
 }
 
-/** defaultContainerHost reads the host's facts and files for real. */
-export function defaultContainerHost(): ContainerHost {
+/**
+ * defaultContainerHost reads the host's facts and files for real. `capabilities` is what the daemon can grant (its
+ * bounding set): `--privileged` and `--cap-add ALL` grant exactly these, since runc fails to apply any other.
+ */
+export function defaultContainerHost(capabilities: readonly string[]): ContainerHost {
   return {
-    facts: defaultHostFacts(),
-    spec: defaultSpecHost(),
+    facts: { ...defaultHostFacts(), capabilities },
+    spec: { ...defaultSpecHost(), capabilities },
     seccompProfile: () => loadSeccompProfile(),
     initBinary: () => findInitBinary(),
     resolvConf: () => readOrEmpty('/etc/resolv.conf'),

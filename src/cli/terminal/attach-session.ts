@@ -34,6 +34,17 @@ export function openSession(io: CliIO, conn: HijackedConnection, s: SessionStrea
 }
 
 /**
+ * preloadSession loads the modules an attached session needs (the hijack client, and for a terminal the raw mode,
+ * detach keys and size monitor) so that loading overlaps the requests that come before the attach. Failures are
+ * left to the real imports.
+ */
+export function preloadSession(terminal: boolean): void {
+  const load: Promise<unknown>[] = [import('../../client/hijack.js')];
+  if (terminal) load.push(import('./raw-mode.js'), import('./detach-keys.js'), import('./tty-size.js'));
+  Promise.all(load).catch(() => undefined);
+}
+
+/**
  * waitExitOrRemoved registers POST /containers/{id}/wait (`next-exit`, or `removed` with --rm) and resolves once
  * the daemon has answered the head, with the function that yields the exit status. A wait that fails yields 125
  * after docker's `Error waiting for container: ...` on stderr.

@@ -2,7 +2,6 @@ import type { EngineClient } from '../../../client/engine-client.js';
 import type { ExecCreateBody } from '../../../client/containers-api.js';
 import { WharfError } from '../../../common/errors.js';
 import type { CommandContext, CommandSpec } from '../../command.js';
-import { ttySize } from '../../terminal/raw-mode.js';
 
 const FLAGS = [
   { name: 'detach', short: 'd', type: 'bool', usage: 'Detached mode: run command in the background' },
@@ -18,9 +17,10 @@ const FLAGS = [
 
 type ExecContext = CommandContext<typeof FLAGS>;
 
-/** execBody is docker's parseExec: the exec configuration, attached to everything unless -d. */
-async function execBody(ctx: ExecContext): Promise<ExecCreateBody> {
+/** execEnv is docker's exec environment: -e values (checked as docker's flag does) after the --env-file contents. */
+async function execEnv(ctx: ExecContext): Promise<string[]> {
   const { flags } = ctx;
+  if (flags.env.length === 0 && flags['env-file'].length === 0) return [];
   const [{ validateEnv }, { readKvStrings }, { ValueError }, { FlagValueError, optionFailure }] = await Promise.all([
     import('../../container-options/validators.js'),
     import('../../container-options/kv-file.js'),
@@ -36,12 +36,18 @@ async function execBody(ctx: ExecContext): Promise<ExecCreateBody> {
       throw err;
     }
   });
-  const all = readKvStrings(flags['env-file'], env, ctx.io.env);
+  return readKvStrings(flags['env-file'], env, ctx.io.env);
+}
+
+/** execBody is docker's parseExec: the exec configuration, attached to everything unless -d. */
+async function execBody(ctx: ExecContext): Promise<ExecCreateBody> {
+  const { flags } = ctx;
+  const all = await execEnv(ctx);
   return {
     User: flags.user,
     Privileged: flags.privileged,
     Tty: flags.tty,
-    ConsoleSize: flags.tty ? ttySize(ctx.io.stdout) : null,
+    ConsoleSize: flags.tty ? (await import('../../terminal/raw-mode.js')).ttySize(ctx.io.stdout) : null,
     AttachStdin: !flags.detach && flags.interactive,
     AttachStderr: !flags.detach,
     AttachStdout: !flags.detach,
@@ -83,6 +89,8 @@ export const command: CommandSpec<typeof FLAGS> = {
   async run(ctx) {
     const body = await execBody(ctx);
     const client = ctx.client();
+    // Start loading what the attached session needs while the first requests are in flight.
+    if (!ctx.flags.detach) void import('../../terminal/attach-session.js').then((m) => m.preloadSession(body.Tty && body.AttachStdin));
     const api = await import('../../../client/containers-api.js');
     const ref = ctx.args[0] ?? '';
     // compat: docker inspects first so that "No such container" wins over other errors and no exec is leaked.

@@ -79,13 +79,18 @@ export const command: CommandSpec<typeof RUN_FLAGS> = {
     const body = await prepare(ctx, use);
     checkModes(ctx, body);
     const client = ctx.client();
+    const attached = body.AttachStdin === true || body.AttachStdout === true || body.AttachStderr === true;
+    // Start loading the attach path while the create request is in flight.
+    if (attached) {
+      void import('../../terminal/attached-run.js');
+      void import('../../terminal/attach-session.js').then((m) => m.preloadSession(body.Tty === true && body.AttachStdin === true));
+    }
     let id: string;
     try {
       id = await createContainer(client, body, { name: ctx.flags.name, platform: ctx.flags.platform, pull: ctx.flags.pull, quiet: ctx.flags.quiet, cidfile: ctx.flags.cidfile }, ctx.io.stderr);
     } catch (err) {
       return statusError(ctx.io, err, use);
     }
-    const attached = body.AttachStdin === true || body.AttachStdout === true || body.AttachStderr === true;
     if (!attached) return startDetached(ctx, client, id, use);
     const { runAttached } = await import('../../terminal/attached-run.js');
     return runAttached(ctx.io, client, id, {

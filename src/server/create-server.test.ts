@@ -11,7 +11,7 @@ import { buildEngineServices } from '../services/engine-services.js';
 import { EventBus } from '../services/events/event-bus.js';
 import { makeImageDeps } from '../services/images/testing/image-test-deps.js';
 import { createEngineServer, listen, stopServer } from './create-server.js';
-import { send, TEST_FACTS } from './testing/api-harness.js';
+import { send, TEST_FACTS, unreachable } from './testing/api-harness.js';
 
 test('the whole stack: buildEngineServices behind createEngineServer imports, lists, saves, removes, loads', async (t) => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wharf-stack-'));
@@ -20,7 +20,14 @@ test('the whole stack: buildEngineServices behind createEngineServer imports, li
   const bus = new EventBus();
   const layout = new DataRootLayout(path.join(dir, 'data'));
   const { engine } = await openTestContainers(t, { layout, content, snapshots, images, events: bus });
-  const services = buildEngineServices({ content, snapshots, images }, { facts: { ...TEST_FACTS, dataRoot: layout.root }, events: bus, containers: engine });
+  const services = buildEngineServices({ content, snapshots, images }, {
+    facts: { ...TEST_FACTS, dataRoot: layout.root },
+    events: bus,
+    containers: engine,
+    // This test drives images only.
+    streams: unreachable('streams'),
+    containerFiles: unreachable('containerFiles'),
+  });
   const server = createEngineServer(services, { log: pino({ level: 'silent' }), version: '9.9.9' });
   const sock = path.join(dir, 'wharf.sock');
   await listen(server, `unix://${sock}`);

@@ -90,9 +90,9 @@ export interface EngineServices {
   readonly events: EventService;
   readonly containers: ContainerService;
   /** Attach, resize, exec, top and stats (absent only in servers built for image-only tests). */
-  readonly streams?: ContainerStreamsApi;
+  readonly streams: ContainerStreamsApi;
   /** docker cp, diff, export and commit (containerFileService; absent only in servers built for image-only tests). */
-  readonly containerFiles?: ContainerFileService;
+  readonly containerFiles: ContainerFileService;
 }
 
 /**
@@ -116,9 +116,9 @@ export interface EngineServicesOptions {
   /** The containers service (ContainerEngine.open); it also tells rmi who uses an image and /info the counts. */
   readonly containers: ContainersPart;
   /** The interactive container services (buildContainerStreams over the containers' context). */
-  readonly streams?: ContainerStreamsApi;
+  readonly streams: ContainerStreamsApi;
   /** The container file services (containerFileService over the containers' context and the host's file ops). */
-  readonly containerFiles?: ContainerFileService;
+  readonly containerFiles: ContainerFileService;
   /** Hears non-fatal problems (an image a prune could not remove); the daemon logs them at warn. */
   readonly onWarning?: (message: string) => void;
 }
@@ -172,7 +172,7 @@ export function buildEngineServices(stores: EngineStores, opts: EngineServicesOp
     system,
     events,
     containers: opts.containers,
-    ...(opts.streams ? { streams: opts.streams } : {}),
-    ...(opts.containerFiles ? { containerFiles: opts.containerFiles } : {}),
+    streams: opts.streams,
+    containerFiles: opts.containerFiles,
   };
 }

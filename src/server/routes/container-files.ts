@@ -1,4 +1,4 @@
-import { WharfError, invalidArgument } from '../../common/errors.js';
+import { invalidArgument } from '../../common/errors.js';
 import { encodePathStat } from '../../core/archive/container-path-stat.js';
 import type { ContainerFileService } from '../../services/containers/archive-service.js';
 import { readJsonBody } from '../body.js';
@@ -60,10 +60,10 @@ async function postCommit(files: ContainerFileService, ctx: RequestContext): Pro
 
 /**
  * addContainerFileRoutes registers the container file endpoints: archive (HEAD stat, GET copy out, PUT copy in),
- * changes, export and commit. A server built without the file service (image-only test servers) answers them 501.
+ * changes, export and commit.
  */
-export function addContainerFileRoutes(router: Router, services: { readonly containerFiles?: ContainerFileService }): void {
-  const files = services.containerFiles ?? unavailable();
+export function addContainerFileRoutes(router: Router, services: { readonly containerFiles: ContainerFileService }): void {
+  const files = services.containerFiles;
   const name = (ctx: RequestContext): string => ctx.params['name'] ?? '';
   router
     .add('HEAD', '/containers/{name}/archive', (ctx) => headArchive(files, ctx, name(ctx)))
@@ -75,12 +75,4 @@ export function addContainerFileRoutes(router: Router, services: { readonly cont
     })
     .add('GET', '/containers/{name}/export', async (ctx) => sendStream(ctx.res, await files.export(name(ctx), ctx.signal), 'application/x-tar'))
     .add('POST', '/commit', (ctx) => postCommit(files, ctx));
-}
-
-/** unavailable is the file service of a server built without one: every call is 501. */
-function unavailable(): ContainerFileService {
-  const fail = async (): Promise<never> => {
-    throw new WharfError('NotImplemented', 'WHARF_FILES_UNAVAILABLE', 'container file operations are not available in this server');
-  };
-  return { statPath: fail, archive: fail, extract: fail, changes: fail, export: fail, commit: fail };
 }

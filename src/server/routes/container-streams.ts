@@ -5,7 +5,7 @@ import { serveHijacked, streamContentType } from '../hijack.js';
 import { boolParam, boolParamOr } from '../query.js';
 import { JsonLineStream, sendEmpty, sendJson } from '../respond.js';
 import type { RequestContext, Router } from '../router.js';
-import { streamsOf, terminalSizeParams } from './exec.js';
+import { terminalSizeParams } from './exec.js';
 
 /**
  * attachContainer is `POST /containers/{id}/attach`. Every check happens before the answer (so failures keep
@@ -14,7 +14,7 @@ import { streamsOf, terminalSizeParams } from './exec.js';
  */
 async function attachContainer(services: EngineServices, ctx: RequestContext): Promise<void> {
   const q = ctx.query;
-  const session = await streamsOf(services).attach.prepare(ctx.params['name'] ?? '', {
+  const session = await services.streams.attach.prepare(ctx.params['name'] ?? '', {
     stdin: boolParam(q, 'stdin'),
     stdout: boolParam(q, 'stdout'),
     stderr: boolParam(q, 'stderr'),
@@ -96,10 +96,10 @@ export function toStatsJson(s: StatsSample): Record<string, unknown> {
 async function containerStats(services: EngineServices, ctx: RequestContext): Promise<void> {
   const ref = ctx.params['name'] ?? '';
   const opts = { stream: boolParamOr(ctx.query, 'stream', true), oneShot: boolParamOr(ctx.query, 'one-shot', false), signal: ctx.signal };
-  streamsOf(services).stats.check(ref, opts);
+  services.streams.stats.check(ref, opts);
   // compat: dockerd's stats are newline-delimited JSON objects (json.Encoder), flushed one by one.
   const out = new JsonLineStream(ctx.res, { eol: '\n' });
-  await streamsOf(services).stats.stats(ref, opts, (sample) => out.write(toStatsJson(sample)));
+  await services.streams.stats.stats(ref, opts, (sample) => out.write(toStatsJson(sample)));
   out.end();
 }
 
@@ -109,11 +109,11 @@ export function addContainerStreamRoutes(router: Router, services: EngineService
   router
     .add('POST', '/containers/{name}/attach', (ctx) => attachContainer(services, ctx))
     .add('POST', '/containers/{name}/resize', async (ctx) => {
-      await streamsOf(services).attach.resize(name(ctx), terminalSizeParams(ctx.query));
+      await services.streams.attach.resize(name(ctx), terminalSizeParams(ctx.query));
       sendEmpty(ctx.res, 200);
     })
     .add('GET', '/containers/{name}/top', async (ctx) => {
-      const top = await streamsOf(services).top.top(name(ctx), ctx.query.get('ps_args') ?? '');
+      const top = await services.streams.top.top(name(ctx), ctx.query.get('ps_args') ?? '');
       sendJson(ctx.res, 200, { Titles: top.titles, Processes: top.processes });
     })
     .add('GET', '/containers/{name}/stats', (ctx) => containerStats(services, ctx));

@@ -1,6 +1,5 @@
-import { WharfError, invalidArgument } from '../../common/errors.js';
+import { invalidArgument } from '../../common/errors.js';
 import type { TerminalSize } from '../../core/runtime/container-runtime.js';
-import type { ContainerStreamsApi } from '../../services/containers/attach-streams.js';
 import type { EngineServices } from '../../services/engine-services.js';
 import { readJsonBody } from '../body.js';
 import { serveHijacked, streamContentType } from '../hijack.js';
@@ -9,14 +8,6 @@ import type { RequestContext, Router } from '../router.js';
 import { readExecCreateBody, readExecStartBody, toExecInspect } from '../translate/exec.js';
 
 const UINT32_RE = /^\d+$/;
-
-/** streamsOf returns the interactive container services; a server built without them answers 501. */
-export function streamsOf(services: EngineServices): ContainerStreamsApi {
-  if (services.streams === undefined) {
-    throw new WharfError('NotImplemented', 'WHARF_STREAMS_UNAVAILABLE', 'attach, exec, top and stats are not available in this server');
-  }
-  return services.streams;
-}
 
 /**
  * terminalSizeParams reads `h` and `w` of a resize as dockerd's Uint32Value: absent or empty is 0, anything but a
@@ -37,7 +28,7 @@ export function terminalSizeParams(query: URLSearchParams): TerminalSize {
 
 async function startExec(services: EngineServices, ctx: RequestContext): Promise<void> {
   const req = readExecStartBody(await readJsonBody(ctx.req), ctx.apiVersion);
-  const session = await streamsOf(services).execs.prepareStart(ctx.params['id'] ?? '', req);
+  const session = await services.streams.execs.prepareStart(ctx.params['id'] ?? '', req);
   if (session === undefined) {
     sendEmpty(ctx.res, 200);
     return;
@@ -52,12 +43,12 @@ export function addExecRoutes(router: Router, services: EngineServices): void {
   router
     .add('POST', '/containers/{name}/exec', async (ctx) => {
       const req = readExecCreateBody(await readJsonBody(ctx.req), ctx.apiVersion);
-      sendJson(ctx.res, 201, { Id: await streamsOf(services).execs.create(ctx.params['name'] ?? '', req) });
+      sendJson(ctx.res, 201, { Id: await services.streams.execs.create(ctx.params['name'] ?? '', req) });
     })
     .add('POST', '/exec/{id}/start', (ctx) => startExec(services, ctx))
     .add('POST', '/exec/{id}/resize', async (ctx) => {
-      await streamsOf(services).execs.resize(id(ctx), terminalSizeParams(ctx.query));
+      await services.streams.execs.resize(id(ctx), terminalSizeParams(ctx.query));
       sendEmpty(ctx.res, 200);
     })
-    .add('GET', '/exec/{id}/json', async (ctx) => sendJson(ctx.res, 200, toExecInspect(streamsOf(services).execs.inspect(id(ctx)))));
+    .add('GET', '/exec/{id}/json', async (ctx) => sendJson(ctx.res, 200, toExecInspect(services.streams.execs.inspect(id(ctx)))));
 }

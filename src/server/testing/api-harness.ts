@@ -22,6 +22,8 @@ import { NO_CONTAINERS, systemInfo } from '../../services/system/info.js';
 import type { SystemFacts } from '../../services/system/system-facts.js';
 import { createApiServer, listen, stopServer } from '../create-server.js';
 import type { Router } from '../router.js';
+import type { ContainerStreamsApi } from '../../services/containers/attach-streams.js';
+import type { ContainerFileService } from '../../services/containers/archive-service.js';
 import type { ContainerService } from '../../services/containers/container-engine.js';
 
 /** TestResponse is a whole response as a test sees it. */
@@ -103,6 +105,15 @@ export const TEST_FACTS: SystemFacts = {
   },
 };
 
+/** unreachable stands in for a service the image routes' tests never reach: any call through it fails loudly. */
+export function unreachable<T extends object>(service: string): T {
+  return new Proxy({} as T, {
+    get: (_target, name) => () => {
+      throw new Error(`${service}.${String(name)} is not provided by this test`);
+    },
+  });
+}
+
 /**
  * testServices wires the real image and system use-cases over TestImageDeps with a real event bus; load, save and
  * import are replaced by `overrides` (they belong to their own tests) and fail when not given.
@@ -124,15 +135,11 @@ export function testServices(deps: TestImageDeps, bus: EventBus, overrides: Part
     save: missing,
     ...overrides,
   };
-  // The image routes' tests never reach containers; any call through this stand-in fails the test loudly.
-  const containers = new Proxy({} as ContainerService, {
-    get: (_target, name) => () => {
-      throw new Error(`containers.${String(name)} is not provided by this test`);
-    },
-  });
   return {
     images,
-    containers,
+    containers: unreachable<ContainerService>('containers'),
+    streams: unreachable<ContainerStreamsApi>('streams'),
+    containerFiles: unreachable<ContainerFileService>('containerFiles'),
     events: bus,
     system: {
       facts: TEST_FACTS,

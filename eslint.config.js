@@ -15,8 +15,9 @@ const FORBIDDEN = {
   os: ['cli', 'client', 'server', 'services', 'daemon'],
 };
 
-// Only os/ runs host programs; the CLI's daemon auto-start and bootstrap are the deliberate exceptions.
-const MAY_SPAWN = ['src/cli/daemon-autostart.ts', 'src/cli/bootstrap/'];
+// Only os/ runs host programs; the CLI's daemon auto-start, bootstrap and raw terminal (stty) are the deliberate
+// exceptions: each acts on the user's own machine or terminal, never on the daemon's state.
+const MAY_SPAWN = ['src/cli/daemon-autostart.ts', 'src/cli/bootstrap/', 'src/cli/terminal/raw-mode.ts'];
 
 function layerRules(layer, forbidden) {
   const spawnAllowed = layer === 'os';

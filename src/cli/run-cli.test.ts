@@ -12,9 +12,9 @@ test('no command prints the root help on stderr; --help prints it on stdout', as
   const bare = await runWharf([]);
   assert.equal(bare.status, 0);
   assert.equal(bare.stdout, '');
-  assert.match(bare.stderr, /^Usage:  wharf \[OPTIONS\] COMMAND\n\nA Docker-compatible container engine\n\nCommon Commands:\n  images      List images\n  version     Show the wharf version information\n  info        Display system-wide information\n/);
-  assert.match(bare.stderr, /\nManagement Commands:\n  image       Manage images\n  system      Manage wharf\n/);
-  assert.match(bare.stderr, /\nCommands:\n  events      Get real time events from the server\n  history     /);
+  assert.match(bare.stderr, /^Usage:  wharf \[OPTIONS\] COMMAND\n\nA Docker-compatible container engine\n\nCommon Commands:\n  run         Create and run a new container from an image\n  exec        Execute a command in a running container\n  ps          List containers\n  images      List images\n  version     Show the wharf version information\n  info        Display system-wide information\n/);
+  assert.match(bare.stderr, /\nManagement Commands:\n  container   Manage containers\n  image       Manage images\n  system      Manage wharf\n/);
+  assert.match(bare.stderr, /\nCommands:\n  attach      Attach local standard input, output, and error streams to a running container\n  commit      /);
   assert.match(bare.stderr, /\nGlobal Options:\n      --config string      Location of client config files \(ignored by wharf\)\n  -D, --debug              Enable debug mode\n  -H, --host list          Daemon socket to connect to\n/);
   const help = await runWharf(['--help']);
   assert.equal(help.stdout, bare.stderr);

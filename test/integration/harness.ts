@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -71,7 +71,11 @@ export async function startDaemon(t: TestContext, opts: { dir?: string; extraArg
     },
   };
   t.after(async () => {
+    // Containers outlive their daemon (live restore), so remove them first, then stop the daemon, then drop any mount
+    // still under this test's directory: nothing the test made survives it, whatever order its hooks ran in.
+    if (child.exitCode === null && child.signalCode === null) await removeAllContainers(socket).catch(() => undefined);
     await daemon.stop();
+    unmountUnder(dir);
     if (!opts.dir) fs.rmSync(dir, { recursive: true, force: true });
   });
   const deadline = Date.now() + 15_000;
@@ -85,6 +89,33 @@ export async function startDaemon(t: TestContext, opts: { dir?: string; extraArg
     if (Date.now() > deadline) throw new Error(`wharfd did not answer /_ping within 15 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+function apiCall(socket: string, method: string, urlPath: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ socketPath: socket, method, path: urlPath, timeout: 30_000 }, (res) => {
+      let body = '';
+      res.on('data', (b: Buffer) => (body += b.toString()));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** removeAllContainers force-removes every container a test's daemon holds. */
+async function removeAllContainers(socket: string): Promise<void> {
+  const list = JSON.parse(await apiCall(socket, 'GET', '/containers/json?all=1')) as Array<{ Id: string }>;
+  await Promise.all(list.map((c) => apiCall(socket, 'DELETE', `/containers/${c.Id}?force=1`)));
+}
+
+/** unmountUnder lazily unmounts every mount below `dir`, deepest first. */
+function unmountUnder(dir: string): void {
+  const targets = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    .filter((target) => target.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const target of targets) spawnSync('umount', ['-l', target]);
 }
 
 /** RunResult is what a finished CLI invocation printed and returned. */

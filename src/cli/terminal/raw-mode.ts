@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 
 // The local terminal in raw mode while a container's TTY is attached, restored on every way out: when the stream
@@ -16,6 +17,10 @@ export function setRawTerminal(stdin: Readable, env: Readonly<Record<string, str
   const tty = stdin as Readable & RawCapable;
   if (!tty.isTTY || typeof tty.setRawMode !== 'function' || env.NORAW) return () => undefined;
   tty.setRawMode(true);
+  // compat: libuv's raw mode keeps output processing (ONLCR) on, where docker's term.MakeRaw clears OPOST; with it
+  // on, the container's "\r\n" reaches the screen as "\r\r\n" and full-screen programs misplace the cursor. Node
+  // has no termios call, so the host's stty clears it on our own terminal; setRawMode(false) restores all settings.
+  spawnSync('stty', ['-opost'], { stdio: [(stdin as { fd?: number }).fd ?? 0, 'ignore', 'ignore'] });
   let restored = false;
   const restore = (): void => {
     if (restored) return;

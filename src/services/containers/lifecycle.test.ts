@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { eventually, testEngine } from './testing/test-engine.js';
 
 const API = '1.50';
@@ -57,6 +59,19 @@ test('start mounts the overlay root, writes the host files and config.json, and 
   assert.match(await fs.readFile(r.paths.resolvConfPath, 'utf8'), /nameserver 10\.0\.0\.2/);
   assert.deepEqual(e.stores.events.actions(), ['create web', 'start web']);
   await assert.rejects(e.engine.start('web'), { kind: 'NotModified' });
+});
+
+test('start creates the missing host directory of a -v bind, as Docker does', async (t) => {
+  const e = await testEngine(t);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'wharf-bind-src-'));
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  const source = path.join(dir, 'made', 'by', 'start');
+  const { id } = await e.engine.create({ Image: 'busybox', HostConfig: { Binds: [`${source}:/data`] } }, { apiVersion: API });
+  await e.engine.start(id);
+  assert.ok((await fs.stat(source)).isDirectory());
+  assert.equal((await fs.stat(source)).mode & 0o777, 0o755);
+  const spec = e.runtime.specOf(id) as { mounts: { source: string; destination: string }[] };
+  assert.ok(spec.mounts.some((m) => m.source === source && m.destination === '/data'));
 });
 
 test('a start the runtime refuses is recorded with Docker\'s exit code and leaves nothing mounted', async (t) => {

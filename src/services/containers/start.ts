@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import { WharfError } from '../../common/errors.js';
 import { writeFileAtomic } from '../../core/durable/atomic-file.js';
 import { resolveUser } from '../../core/container/user.js';
@@ -47,6 +48,26 @@ async function writeHostFiles(ctx: EngineContext, record: ContainerRecord): Prom
 }
 
 /**
+ * createBindSources makes the missing host directories of `-v` binds (createHostPath; `--mount` binds were refused
+ * at create instead). compat: dockerd creates a missing HostConfig.Binds source as a 0755 directory at every start
+ * (volume/mounts MountPoint.Setup); without it runc fails with "no such file or directory", which the CLIs report
+ * as exit 127. An existing file or directory is used as it is.
+ */
+async function createBindSources(record: ContainerRecord): Promise<void> {
+  for (const m of record.spec.mounts) {
+    if (m.type !== 'bind' || !m.createHostPath) continue;
+    try {
+      await fs.mkdir(m.source, { recursive: true, mode: 0o755 });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' || code === 'ENOTDIR') continue;
+      throw new WharfError('Internal', 'WHARF_BIND_SOURCE_CREATE_FAILED',
+        `error while creating mount source path '${m.source}': ${(err as Error).message}`, { cause: err });
+    }
+  }
+}
+
+/**
  * prepareSpec computes the container's config.json. It reads files from the mounted root (the user's passwd and
  * group) and must run without the container's lock: a hostile image cannot stall other operations on it.
  */
@@ -55,6 +76,7 @@ async function prepareSpec(ctx: EngineContext, record: ContainerRecord): Promise
   const image = await imageConfigOf(ctx, record);
   const user = await resolveUser(record.paths.rootfs, record.config.user, spec.groupAdd);
   await writeHostFiles(ctx, record);
+  await createBindSources(record);
   const security = spec.security;
   const needsProfile = !security.privileged && security.seccomp.kind === 'default';
   const devices = [];

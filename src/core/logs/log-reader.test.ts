@@ -217,3 +217,23 @@ async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+test('without follow, lines appended while reading are not returned (tail 1 stays one line)', async (t) => {
+  const file = path.join(tempDir(t), 'log');
+  writeLines(file, 20);
+  const seen: string[] = [];
+  // A tiny chunk size makes the reader come back to the file several times, appending in between.
+  for await (const batch of readLog({ path: file, chunkSize: 64 })) {
+    seen.push(...batch.map(show));
+    if (seen.length > 40) break; // a reader chasing the appends would never end
+    writeLines(file, 1, 100 + seen.length);
+  }
+  assert.equal(seen.length, 20);
+  const last: string[] = [];
+  for await (const batch of readLog({ path: file, tail: 1, chunkSize: 64 })) {
+    last.push(...batch.map(show));
+    if (last.length > 40) break;
+    writeLines(file, 1, 500 + last.length);
+  }
+  assert.equal(last.length, 1);
+});

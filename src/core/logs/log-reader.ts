@@ -73,7 +73,10 @@ export async function* readLog(opts: ReadLogOptions): AsyncGenerator<LogEntry[],
     for (let i = start.file; i < files.length; i++) {
       const file = files[i] as OpenFile;
       reader.reset();
-      const position = yield* drain(file, i === start.file ? start.offset : 0, reader, filter, opts.signal);
+      // Without follow, the logs are what the files held when the request came: a writer that keeps appending must
+      // not stretch `--tail 1` into two lines, nor a plain read into a chase of a growing file.
+      const end = opts.follow === true ? Infinity : file.size;
+      const position = yield* drain(file, i === start.file ? start.offset : 0, reader, filter, opts.signal, end);
       if (filter.done || opts.signal?.aborted) return;
       last = { file, position };
     }
@@ -90,11 +93,11 @@ export async function* readLog(opts: ReadLogOptions): AsyncGenerator<LogEntry[],
   }
 }
 
-/** drain reads `file` from `position` to its current end, yielding filtered batches; returns the end position. */
-async function* drain(file: OpenFile, position: number, reader: RecordReader, filter: EntryFilter, signal?: AbortSignal): AsyncGenerator<LogEntry[], number, undefined> {
+/** drain reads `file` from `position` to `end` (or its current end), yielding filtered batches; returns where it stopped. */
+async function* drain(file: OpenFile, position: number, reader: RecordReader, filter: EntryFilter, signal?: AbortSignal, end = Infinity): AsyncGenerator<LogEntry[], number, undefined> {
   for (;;) {
     if (signal?.aborted || filter.done) return position;
-    const { entries, bytesRead } = await reader.read(file.handle, position);
+    const { entries, bytesRead } = await reader.read(file.handle, position, end);
     if (bytesRead === 0) return position;
     position += bytesRead;
     const out: LogEntry[] = [];

@@ -39,9 +39,11 @@ export class RecordReader {
    * read reads up to one chunk at `position` of `handle` and returns the complete records in it (with any carried
    * bytes before them) and how many bytes it read; 0 means end of file for now.
    */
-  async read(handle: FileHandle, position: number): Promise<{ entries: LogEntry[]; bytesRead: number }> {
-    const chunk = Buffer.allocUnsafe(this.#chunkSize);
-    const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
+  async read(handle: FileHandle, position: number, end = Infinity): Promise<{ entries: LogEntry[]; bytesRead: number }> {
+    const length = Math.min(this.#chunkSize, end - position);
+    if (length <= 0) return { entries: [], bytesRead: 0 };
+    const chunk = Buffer.allocUnsafe(length);
+    const { bytesRead } = await handle.read(chunk, 0, length, position);
     if (bytesRead === 0) return { entries: [], bytesRead };
     let buf = chunk.subarray(0, bytesRead);
     if (this.#skipping) {

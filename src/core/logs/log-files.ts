@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 
 /** MAX_ROTATED_FILES bounds how many rotated files (path.1 … path.N) a log may have. */
@@ -25,20 +26,22 @@ export async function logFileSet(path: string): Promise<string[]> {
 
 /**
  * rotateLogFiles shifts a log's files so that `path` is free for a new file while at most `maxFiles` files remain:
- * `path.(maxFiles-1)` is removed, `path.k` becomes `path.(k+1)`, and `path` becomes `path.1`. With maxFiles 1 it
- * just removes `path`. Whoever writes `path` must then reopen it (conmon: the ctl FIFO's reopen message).
+ * `path.(maxFiles-1)` is dropped, `path.k` becomes `path.(k+1)`, and `path` becomes `path.1` (with maxFiles 1,
+ * `path` itself is dropped). Whoever writes `path` must then reopen it (conmon: the ctl FIFO's reopen message).
+ * The dropped file is only renamed out of the set, to the returned `<path>.discard-<random>` (which logFileSet
+ * never lists): the caller deletes it once the writer has reopened. Unlinking a large file can take tens of
+ * milliseconds (ext4 with online discard: hundreds), and the live file keeps growing past max-size until the
+ * rename and the reopen are done, so the deletion must not sit between them.
  */
-export async function rotateLogFiles(path: string, maxFiles: number): Promise<void> {
+export async function rotateLogFiles(path: string, maxFiles: number): Promise<string> {
   if (!Number.isInteger(maxFiles) || maxFiles < 1 || maxFiles > MAX_ROTATED_FILES + 1) {
     throw new RangeError(`rotateLogFiles: maxFiles must be 1..${MAX_ROTATED_FILES + 1}, not ${maxFiles}`);
   }
-  if (maxFiles === 1) {
-    await fs.rm(path, { force: true });
-    return;
-  }
-  await fs.rm(rotatedPath(path, maxFiles - 1), { force: true });
+  const discard = `${path}.discard-${randomBytes(6).toString('hex')}`;
+  await renameIfExists(maxFiles === 1 ? path : rotatedPath(path, maxFiles - 1), discard);
   for (let n = maxFiles - 2; n >= 1; n--) await renameIfExists(rotatedPath(path, n), rotatedPath(path, n + 1));
-  await renameIfExists(path, rotatedPath(path, 1));
+  if (maxFiles > 1) await renameIfExists(path, rotatedPath(path, 1));
+  return discard;
 }
 
 async function renameIfExists(from: string, to: string): Promise<void> {

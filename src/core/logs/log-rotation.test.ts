@@ -34,8 +34,15 @@ test('rotateLogFiles shifts files and drops the oldest beyond maxFiles', async (
   fs.writeFileSync(file, 'gen4');
   assert.deepEqual([read(file), read(`${file}.1`), read(`${file}.2`)], ['gen4', 'gen3', 'gen2']);
   assert.equal(fs.existsSync(`${file}.3`), false);
-  await rotateLogFiles(file, 1);
-  assert.equal(fs.existsSync(file), false, 'max-file 1 just removes the live file');
+  // The dropped file is moved aside for the caller to delete, outside the set readers see.
+  const dropped = await rotateLogFiles(file, 3);
+  assert.match(path.basename(dropped), /^ctr\.log\.discard-[0-9a-f]{12}$/);
+  assert.equal(read(dropped), 'gen2');
+  assert.deepEqual(await logFileSet(file), [`${file}.2`, `${file}.1`]);
+  fs.writeFileSync(file, 'gen5');
+  assert.equal(read(await rotateLogFiles(file, 1)), 'gen5');
+  assert.equal(fs.existsSync(file), false, 'max-file 1 just drops the live file');
+  assert.equal(fs.existsSync(await rotateLogFiles(file, 1)), false, 'nothing to drop: the returned name does not exist');
 });
 
 test('rotateLogFiles rejects a bad maxFiles', async (t) => {
@@ -61,6 +68,12 @@ test('LogRotation rotates once max-size is reached and asks the writer to reopen
   assert.equal(reopened, 1);
   assert.equal(read(`${file}.1`), '1234567890');
   assert.equal(read(file), '');
+  // A second rotation drops the oldest file once the writer has reopened: nothing else stays in the directory.
+  fs.writeFileSync(file, 'abcdefghij');
+  assert.equal(await rotation.check(), true);
+  for (let i = 0; i < 100 && fs.readdirSync(path.dirname(file)).length > 2; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(fs.readdirSync(path.dirname(file)).sort(), ['ctr.log', 'ctr.log.1']);
+  assert.equal(read(`${file}.1`), 'abcdefghij');
 });
 
 test('LogRotation.start checks periodically until stopped', async (t) => {

@@ -112,8 +112,10 @@ export class LogRotation {
         throw err;
       }
       if (size < this.#opts.maxSize) return false;
-      await rotateLogFiles(this.#opts.path, this.#opts.maxFiles);
+      const discard = await rotateLogFiles(this.#opts.path, this.#opts.maxFiles);
       await this.#opts.reopen();
+      // Deleted after the reopen and without holding up the next check (see rotateLogFiles).
+      fs.promises.rm(discard, { force: true }).catch((err: unknown) => this.#opts.onError?.(err));
       return true;
     } finally {
       this.#busy = false;

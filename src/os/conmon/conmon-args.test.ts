@@ -18,7 +18,7 @@ test('conmonCreateArgs gives conmon what podman gives it, for a k8s-file log and
     '--persist-dir', '/run/w/containers/c1', '--full-attach', '--log-level', 'error',
     '--runtime-arg', '--root', '--runtime-arg', '/run/w/runc', '--runtime-arg', '--log-format', '--runtime-arg', 'json',
     '--runtime-arg', '--log', '--runtime-arg', '/run/w/containers/c1/runc.log',
-    '-l', 'k8s-file:/var/lib/w/c1.log', '--log-size-max', '1000', '-i', '--leave-stdin-open',
+    '-l', 'k8s-file:/var/lib/w/c1.log', '--no-sync-log', '--log-size-max', '1000', '-i', '--leave-stdin-open',
   ]);
 });
 
@@ -28,6 +28,7 @@ test('conmonCreateArgs: a pty takes -t only; no log is -l none; stdinOnce closes
   assert.equal(tty.includes('-i'), false);
   assert.equal(flagValue(tty, '-l'), 'none');
   assert.equal(tty.includes('--log-size-max'), false);
+  assert.equal(tty.includes('--no-sync-log'), false, 'nothing to sync without a log');
   const once = conmonCreateArgs({ ...BASE, id: 'c1', bundle: '/b', exitDir: '/e', tty: false, openStdin: true, stdinOnce: true, noPivot: true });
   assert.deepEqual(once.slice(-4), ['-l', 'none', '-i', '--no-pivot']);
   const closed = conmonCreateArgs({ ...BASE, id: 'c1', bundle: '/b', exitDir: '/e', tty: false, openStdin: false, stdinOnce: false, logMaxSize: 5 });

@@ -74,6 +74,9 @@ export function conmonCreateArgs(a: CreateArgs): string[] {
   return [
     ...shared(a, a.id, a.id, a.bundle, a.exitDir),
     '-l', a.logPath === undefined ? 'none' : `k8s-file:${a.logPath}`,
+    // compat: dockerd never fsyncs json-file logs. conmon would fsync the old file at every reopen (log rotation)
+    // and at exit, stalling all output meanwhile: a fast writer then overshot max-size by tens of MB per rotation.
+    ...(a.logPath !== undefined ? ['--no-sync-log'] : []),
     ...(a.logMaxSize !== undefined && a.logPath !== undefined ? ['--log-size-max', String(a.logMaxSize)] : []),
     ...stdioArgs(a.tty, a.openStdin, !a.stdinOnce),
     ...(a.noPivot === true ? ['--no-pivot'] : []),

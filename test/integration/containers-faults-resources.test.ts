@@ -338,5 +338,12 @@ test('an image whose /etc/passwd is a FIFO: run --user fails at once with a clea
     assert.match(ok(await docker(d, ['inspect', '-f', '{{.State.Error}}', ref])), /not a regular file/);
   }
   ok(await docker(d, ['rm', 'w-user', 'd-user']));
-  assert.equal(ok(await docker(d, ['exec', 'steady', 'echo', 'still ok'])), 'still ok');
+  // A running container whose /etc/passwd becomes a FIFO: exec -u fails at once in the same words.
+  ok(await docker(d, ['exec', 'steady', 'sh', '-c', 'rm /etc/passwd && mkfifo /etc/passwd']));
+  const began = Date.now();
+  const exec = await docker(d, ['exec', '-u', 'someone', 'steady', 'id']);
+  assert.notEqual(exec.code, 0);
+  assert.match(exec.stderr, /\/etc\/passwd in the container is not a regular file/);
+  assert.ok(Date.now() - began < 10_000);
+  assert.equal(ok(await docker(d, ['run', '--rm', 'busybox', 'echo', 'still ok'])), 'still ok');
 });

@@ -2,40 +2,12 @@
 // pty, detach keys, exit codes 3/126/127/125), create/start -a, attach, exec (exit codes, -i, -it) and logs.
 import test, { type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { WHARF_CLI, docker, requiresRoot, run, startDaemon, wharf, type Daemon, type RunResult } from './harness.js';
+import { WHARF_CLI, docker, requiresRoot, startDaemon, wharf, type Daemon, type RunResult } from './harness.js';
+import { runOnPty } from './pty.js';
 
-// Runs a command on a pty of 33x111 rows/columns (python's pty module), types the parts of `input` (split at
-// "<pause>") `delayS` seconds apart, and returns what the terminal showed and the exit status.
-const PTY_DRIVER = `
-import fcntl, os, pty, struct, sys, select, termios, time
-delay, parts = float(sys.argv[1]), [p.encode('latin-1') for p in sys.argv[2].split('<pause>') if p]
-pid, fd = pty.fork()
-if pid == 0:
-    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack('HHHH', 33, 111, 0, 0))
-    os.execvp(sys.argv[3], sys.argv[3:])
-out, start = b'', time.time()
-next_at = start + delay
-while time.time() - start < 30:
-    if parts and time.time() >= next_at:
-        os.write(fd, parts.pop(0)); next_at = time.time() + delay
-    r, _, _ = select.select([fd], [], [], 0.1)
-    if fd in r:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(out.decode('latin-1'))
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
 
 function onTerminal(d: Daemon, args: readonly string[], input = '', delayS = 1): Promise<RunResult> {
-  return run('python3', ['-c', PTY_DRIVER, String(delayS), input, process.execPath, WHARF_CLI, ...args], {
-    env: { WHARF_HOST: d.host, WHARF_NO_AUTOSTART: '1' },
-  });
+  return runOnPty([process.execPath, WHARF_CLI, ...args], { input, delayS, env: { WHARF_HOST: d.host, WHARF_NO_AUTOSTART: '1' } });
 }
 
 /**

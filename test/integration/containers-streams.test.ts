@@ -3,38 +3,15 @@
 import test, { type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { docker, requiresRoot, run, startDaemon, wharf, type Daemon, type RunResult } from './harness.js';
+import { docker, requiresRoot, startDaemon, wharf, type Daemon, type RunResult } from './harness.js';
+import { runOnPty } from './pty.js';
 
-// Gives docker a terminal of 33x111 (python's pty module), types the parts of `input` (separated by "<pause>") `delayS`
-// seconds apart, returns what the terminal showed. `docker -it` needs a real terminal, which a pipe is not.
-const PTY_DRIVER = `
-import fcntl, os, pty, struct, sys, select, termios, time
-delay, parts = float(sys.argv[1]), [p.encode('latin-1') for p in sys.argv[2].split('<pause>') if p]
-pid, fd = pty.fork()
-if pid == 0:
-    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack('HHHH', 33, 111, 0, 0))
-    os.execvp(sys.argv[3], sys.argv[3:])
-out, start = b'', time.time()
-next_at = start + delay
-while time.time() - start < 30:
-    if parts and time.time() >= next_at:
-        os.write(fd, parts.pop(0)); next_at = time.time() + delay
-    r, _, _ = select.select([fd], [], [], 0.1)
-    if fd in r:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(out.decode('latin-1'))
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
 
 function withTerminal(d: Daemon, args: readonly string[], input = '', delayS = 1): Promise<RunResult> {
-  return run('python3', ['-c', PTY_DRIVER, String(delayS), input, 'docker', '-H', d.host, ...args], {
+  // `docker -it` needs a real terminal, which a pipe is not.
+  return runOnPty(['docker', '-H', d.host, ...args], {
+    input,
+    delayS,
     env: { DOCKER_CONFIG: path.join(d.dir, 'docker-config'), DOCKER_CLI_HINTS: 'false' },
   });
 }

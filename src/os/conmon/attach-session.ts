@@ -3,7 +3,11 @@ import { WharfError } from '../../common/errors.js';
 import type { AttachHandle } from '../../core/runtime/attach-handle.js';
 import type { SeqpacketConnect, SeqpacketConnection } from './seqpacket.js';
 
-/** ATTACH_BUFFER_LIMIT is the most unread output the daemon holds for one attached client before dropping it. */
+/**
+ * ATTACH_BUFFER_LIMIT is the most unread output the daemon holds for one attached client before dropping it: a safety
+ * net only, since reading from conmon pauses while a stream's consumer is behind (conmon then blocks the container's
+ * writes, as dockerd does for a slow client).
+ */
 export const ATTACH_BUFFER_LIMIT = 16 * 1024 * 1024;
 
 /**
@@ -22,8 +26,9 @@ const STDERR_PIPE = 3;
  * (shutdown of the write side) is stdin EOF. Never sends an empty message, which conmon would take for EOF.
  */
 export class AttachSession implements AttachHandle {
-  readonly stdout = new Readable({ read: () => undefined });
-  readonly stderr = new Readable({ read: () => undefined });
+  // A consumer asking for more resumes reading from conmon; every pause below is matched by this resume or a close.
+  readonly stdout = new Readable({ read: () => this.#conn?.resume?.() });
+  readonly stderr = new Readable({ read: () => this.#conn?.resume?.() });
   readonly stdin?: Writable;
   readonly closed: Promise<void>;
   readonly #limit: number;
@@ -57,7 +62,7 @@ export class AttachSession implements AttachHandle {
     if (this.#over || msg.length < 2) return;
     const target = msg[0] === STDOUT_PIPE ? this.stdout : msg[0] === STDERR_PIPE ? this.stderr : undefined;
     if (target === undefined) return;
-    target.push(msg.subarray(1));
+    if (!target.push(msg.subarray(1))) this.#conn?.pause?.();
     if (this.stdout.readableLength + this.stderr.readableLength > this.#limit) {
       this.#onEnd(new WharfError('Unavailable', 'WHARF_ATTACH_OVERRUN', `attach client fell more than ${this.#limit} bytes behind the container's output; disconnected`));
       this.#conn?.close();

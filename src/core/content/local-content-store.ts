@@ -93,9 +93,10 @@ export class LocalContentStore implements ContentStore {
         callback(null, chunk);
       },
     });
+    let sink: fs.WriteStream | undefined;
     try {
       // flush: the file is fsynced before it is closed, so the rename below never publishes unwritten data.
-      const sink = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o644, flush: true });
+      sink = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o644, flush: true });
       await pipeline(source, meter, sink, opts.signal ? { signal: opts.signal } : {});
       const digest = parseDigest(`sha256:${hash.digest('hex')}`);
       if (expected !== undefined && digest !== expected) {
@@ -104,6 +105,10 @@ export class LocalContentStore implements ContentStore {
       await this.#commit(tmp, digest);
       return { digest, size };
     } catch (err) {
+      // A failed pipeline destroys the sink while its open(2) may still be in flight: wait until it has closed, or
+      // the ingest file appears after the rm below and outlives the failure.
+      const pending = sink;
+      if (pending !== undefined && !pending.closed) await new Promise<void>((resolve) => pending.once('close', () => resolve()));
       await fsp.rm(tmp, { force: true });
       throw err;
     }

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { WHARF_CLI, docker, requiresRoot, run, startDaemon, wharf, type Daemon, type RunResult } from './harness.js';
+import { WHARF_CLI, docker, requiresRoot, run, startDaemon, wharf, type Daemon, type RunResult, tree } from './harness.js';
 
 // The wharf CLI's container commands (ps, inspect, stop, rm, cp, diff, commit, stats, top, export, prune) against a
 // real wharfd, with the real docker CLI as the reference for output where both can run.
@@ -20,23 +20,6 @@ function mountsUnder(dir: string): string[] {
   return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4] ?? '').filter((m) => m.startsWith(real));
 }
 
-/** tree lists a directory as "path type mode content/target" lines, for comparing copies. */
-function tree(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string): void => {
-    for (const name of fs.readdirSync(path.join(dir, rel)).sort()) {
-      const r = rel === '' ? name : `${rel}/${name}`;
-      const st = fs.lstatSync(path.join(dir, r));
-      if (st.isSymbolicLink()) out.push(`${r} -> ${fs.readlinkSync(path.join(dir, r))}`);
-      else if (st.isDirectory()) {
-        out.push(`${r}/ ${(st.mode & 0o777).toString(8)}`);
-        walk(r);
-      } else out.push(`${r} ${(st.mode & 0o777).toString(8)} ${fs.readFileSync(path.join(dir, r), 'utf8')}`);
-    }
-  };
-  walk('');
-  return out;
-}
 
 /** filesServed tells whether wharfd serves the container file endpoints (501 when built without the file service). */
 function filesServed(socket: string): Promise<boolean> {

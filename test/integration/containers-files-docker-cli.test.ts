@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { docker, requiresRoot, run, startDaemon, wharf, type Daemon, type RunResult } from './harness.js';
+import { docker, requiresRoot, run, startDaemon, wharf, type Daemon, type RunResult, tree } from './harness.js';
 
 // `docker cp`, `docker diff`, `docker commit` and `docker export` through the real docker CLI against wharfd.
 // WHARF_TEST_DAEMON_HOST=unix:///path.sock runs the same cases against a daemon that is already running.
@@ -50,23 +50,6 @@ async function filesDaemon(t: TestContext, work: string): Promise<Daemon | undef
   return d;
 }
 
-/** tree lists a directory as "relative-path type content/target" lines, for comparing copies. */
-function tree(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string): void => {
-    for (const name of fs.readdirSync(path.join(dir, rel)).sort()) {
-      const r = rel === '' ? name : `${rel}/${name}`;
-      const st = fs.lstatSync(path.join(dir, r));
-      if (st.isSymbolicLink()) out.push(`${r} -> ${fs.readlinkSync(path.join(dir, r))}`);
-      else if (st.isDirectory()) {
-        out.push(`${r}/ ${(st.mode & 0o777).toString(8)}`);
-        walk(r);
-      } else out.push(`${r} ${(st.mode & 0o777).toString(8)} ${fs.readFileSync(path.join(dir, r), 'utf8')}`);
-    }
-  };
-  walk('');
-  return out;
-}
 
 test('docker cp, diff, commit and export through the real docker CLI', async (t) => {
   if (!requiresRoot(t)) return;

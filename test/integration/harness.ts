@@ -151,3 +151,21 @@ export function docker(daemon: Daemon, args: readonly string[], opts: { input?: 
     env: { DOCKER_CONFIG: path.join(daemon.dir, 'docker-config'), DOCKER_CLI_HINTS: 'false' },
   });
 }
+
+/** tree lists a directory as "path mode content" lines (links as "path -> target"), for comparing copies. */
+export function tree(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    for (const name of fs.readdirSync(path.join(dir, rel)).sort()) {
+      const r = rel === '' ? name : `${rel}/${name}`;
+      const st = fs.lstatSync(path.join(dir, r));
+      if (st.isSymbolicLink()) out.push(`${r} -> ${fs.readlinkSync(path.join(dir, r))}`);
+      else if (st.isDirectory()) {
+        out.push(`${r}/ ${(st.mode & 0o777).toString(8)}`);
+        walk(r);
+      } else out.push(`${r} ${(st.mode & 0o777).toString(8)} ${fs.readFileSync(path.join(dir, r), 'utf8')}`);
+    }
+  };
+  walk('');
+  return out;
+}
